@@ -1,0 +1,322 @@
+package io.pygmy.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.pygmy.cluster.NodeIdentity;
+import io.pygmy.config.ClusterConfig;
+import io.pygmy.config.NodeAddress;
+import io.pygmy.config.Service;
+import io.pygmy.config.Settings;
+import io.pygmy.http.ApiException;
+import io.pygmy.http.ErrorCode;
+import io.pygmy.http.Headers;
+import io.pygmy.http.HttpServers;
+import io.pygmy.http.HttpTransport;
+import io.pygmy.http.Json;
+import io.pygmy.http.Requests;
+import io.pygmy.raft.RaftCalls;
+import io.pygmy.raft.RaftReplica;
+import io.pygmy.raft.RaftSetup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.ratis.client.RaftClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One catalog replica: the Raft replica holding the inventory, its HTTP API for the frontend, the
+ * invalidation fan-out to frontend caches, and the one-time seeding of the initial books.
+ */
+public final class CatalogNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CatalogNode.class);
+
+  private final Settings settings;
+  private final NodeIdentity identity;
+  private final HttpTransport transport;
+  private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService scheduler;
+  private final InvalidationFanout fanout;
+  private final CatalogStateMachine stateMachine;
+  private final RaftReplica replica;
+  private final RaftClient client;
+  private final Javalin http;
+  private final ScheduledFuture<?> seeder;
+
+  private CatalogNode(ClusterConfig config, NodeAddress node, Path dataDir, List<Book> initialBooks)
+      throws IOException {
+    this.settings = config.settings();
+    this.identity = NodeIdentity.of(node);
+    this.transport = new HttpTransport(Duration.ofMillis(settings.invalidationTimeoutMillis()));
+    this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("catalog-timer-", 0).factory());
+    this.fanout = new InvalidationFanout(this::sendInvalidation, scheduler, System::nanoTime,
+        settings.cacheLeaseMillis(), 20, settings.invalidationMaxKeysPerBatch(), settings.invalidationEnabled());
+    this.stateMachine = new CatalogStateMachine(CatalogLimits.from(settings), fanout);
+    var group = RaftSetup.group(Service.CATALOG, config.nodes(Service.CATALOG));
+    this.replica = RaftReplica.start(node, group, stateMachine, settings, dataDir.resolve("raft"),
+        config.bindHostFor(node));
+    this.client = RaftSetup.newClient(group, settings);
+    this.http = HttpServers.create("catalog", settings, c -> { });
+    routes(http);
+    http.start(config.bindHostFor(node), node.httpPort());
+    this.seeder = scheduler.scheduleWithFixedDelay(() -> seedIfLeader(initialBooks), 100, 250, TimeUnit.MILLISECONDS);
+    LOG.info("catalog replica {} serving on {} (raft {})", node.name(), node.httpUrl(), node.raftAddress());
+  }
+
+  public static CatalogNode start(ClusterConfig config, NodeAddress node, Path dataDir, Path booksFile)
+      throws IOException {
+    if (node.service() != Service.CATALOG) {
+      throw new IllegalArgumentException(node.name() + " is not a catalog node");
+    }
+    return new CatalogNode(config, node, dataDir, loadBooks(booksFile));
+  }
+
+  /** The books a fresh catalog starts with: {@code booksFile}, or the seed's seven books. */
+  public static List<Book> loadBooks(Path booksFile) {
+    try (InputStream in = booksFile != null ? Files.newInputStream(booksFile)
+        : CatalogNode.class.getResourceAsStream("/books.json")) {
+      JsonNode root = Json.MAPPER.readTree(Objects.requireNonNull(in, "books.json missing"));
+      List<Book> books = new ArrayList<>();
+      for (JsonNode b : root.path("books")) {
+        books.add(Json.MAPPER.convertValue(b, Book.class));
+      }
+      if (books.isEmpty()) {
+        throw new IllegalArgumentException("no books in " + (booksFile != null ? booksFile : "books.json"));
+      }
+      return books;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read books from " + booksFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- HTTP API
+
+  private void routes(Javalin app) {
+    app.get("/books", ctx -> {
+      String topic = ctx.queryParam("topic");
+      answerBooks(ctx, topic == null ? new CatalogQuery.AllQuery() : new CatalogQuery.TopicQuery(topic));
+    });
+    app.get("/books/{id}", ctx -> {
+      int id = Requests.positiveInt(ctx.pathParam("id"), "id");
+      answerBooks(ctx, new CatalogQuery.ItemQuery(id));
+    });
+    app.post("/books/{id}/update", this::update);
+    app.get("/updates/{key}", ctx -> {
+      CatalogView v = read(new CatalogQuery.UpdateQuery(ctx.pathParam("key")));
+      if (v.update() == null) {
+        throw ApiException.notFound("no update with key " + ctx.pathParam("key"));
+      }
+      ctx.json(v.update());
+    });
+    app.get("/reservations/{key}", ctx -> {
+      CatalogView v = read(new CatalogQuery.ReservationQuery(ctx.pathParam("key")));
+      if (v.reservations().isEmpty()) {
+        throw ApiException.notFound("no reservation with key " + ctx.pathParam("key"));
+      }
+      ctx.json(v.reservations().get(0));
+    });
+    app.get("/reservations", ctx -> {
+      long after = Requests.nonNegativeLong(ctx.queryParamAsClass("after", String.class).getOrDefault("0"), "after");
+      int limit = Math.min(settings.reconcileBatchSize(),
+          Requests.positiveInt(ctx.queryParamAsClass("limit", String.class).getOrDefault("100"), "limit"));
+      ctx.json(read(new CatalogQuery.ReservationsAfterQuery(after, limit)));
+    });
+    app.get("/digest", ctx -> ctx.json(read(new CatalogQuery.DigestQuery())));
+    app.get("/status", ctx -> ctx.json(status()));
+    app.post("/internal/heartbeat", ctx -> {
+      FrontendHello hello = Requests.body(ctx, FrontendHello.class);
+      fanout.heartbeat(new InvalidationFanout.Frontend(hello.name(), hello.url(), hello.incarnation()));
+      ctx.json(status());
+    });
+    app.post("/internal/invalidation", ctx -> {
+      InvalidationSwitch s = Requests.body(ctx, InvalidationSwitch.class);
+      fanout.setEnabled(s.enabled());
+      LOG.warn("cache invalidation {} on {} (benchmark switch)", s.enabled() ? "ENABLED" : "DISABLED", identity.node().name());
+      ctx.json(Map.of("invalidation", s.enabled()));
+    });
+    app.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
+    app.get("/health/ready", ctx -> {
+      var raft = replica.status();
+      boolean seeded = stateMachine.inspect(Inventory::seeded);
+      boolean ready = raft.leader() != null && seeded && raft.appliedIndex() >= raft.commitIndex() - 1000;
+      ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready", "leader",
+          String.valueOf(raft.leader()), "seeded", seeded));
+    });
+  }
+
+  /** A frontend's heartbeat: who it is and where to send its invalidations. */
+  record FrontendHello(String name, String url, String incarnation) {
+    FrontendHello {
+      if (name == null || url == null || incarnation == null) {
+        throw ApiException.badRequest("name, url and incarnation are required");
+      }
+    }
+  }
+
+  record InvalidationSwitch(boolean enabled) {}
+
+  /** Body of {@code POST /books/{id}/update}. */
+  record UpdateRequest(Long stockDelta, Long cost, String key) {}
+
+  private void answerBooks(Context ctx, CatalogQuery query) {
+    CatalogView view = read(query);
+    if (!view.seeded()) {
+      throw ApiException.unavailable("the catalog is not initialised yet");
+    }
+    if (query instanceof CatalogQuery.ItemQuery q && view.books().isEmpty()) {
+      throw ApiException.notFound("no book with id " + q.item());
+    }
+    ctx.header(Headers.VERSION, Long.toString(view.version()));
+    ctx.json(Map.of("books", view.books()));
+  }
+
+  private void update(Context ctx) {
+    int id = Requests.positiveInt(ctx.pathParam("id"), "id");
+    UpdateRequest req = Requests.body(ctx, UpdateRequest.class);
+    CatalogCommand.Update cmd = new CatalogCommand.Update(req.key(), id,
+        req.stockDelta() == null ? 0 : req.stockDelta(), req.cost());
+    Inventory.validate(cmd, CatalogLimits.from(settings)).ifPresent(msg -> {
+      throw ApiException.badRequest(msg);
+    });
+    CatalogReply reply = write(cmd);
+    if (!reply.ok()) {
+      throw failure(reply);
+    }
+    ctx.json(Map.of("book", reply.book(), "replayed", reply.replayed()));
+  }
+
+  /** Maps a refused catalog command to its API error. */
+  public static ApiException failure(CatalogReply reply) {
+    ErrorCode code = switch (reply.outcome()) {
+      case UNKNOWN_ITEM -> ErrorCode.NOT_FOUND;
+      case KEY_REUSED -> ErrorCode.IDEMPOTENCY_KEY_REUSED;
+      case STOCK_CONFLICT -> ErrorCode.STOCK_CONFLICT;
+      case INVALID, ALREADY_SEEDED -> ErrorCode.BAD_REQUEST;
+      case CAPACITY_EXHAUSTED -> ErrorCode.CAPACITY_EXHAUSTED;
+      case OK -> ErrorCode.INTERNAL;
+    };
+    return new ApiException(code, reply.message());
+  }
+
+  private CatalogReply write(CatalogCommand cmd) {
+    try {
+      byte[] reply = RaftCalls.write(client, Json.bytes(cmd), Duration.ofMillis(settings.raftWriteTimeoutMillis()),
+          "catalog write");
+      return Json.read(reply, CatalogReply.class);
+    } catch (RaftCalls.RejectedException e) {
+      return Json.read(e.reply(), CatalogReply.class);
+    }
+  }
+
+  private CatalogView read(CatalogQuery query) {
+    CompletableFuture<byte[]> f = replica.readLocal(Json.bytes(query));
+    try {
+      return Json.read(f.get(settings.raftReadTimeoutMillis() + 500L, TimeUnit.MILLISECONDS), CatalogView.class);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ApiException api) {
+        throw api;
+      }
+      throw ApiException.unavailable("catalog read failed: " + e.getCause());
+    } catch (TimeoutException e) {
+      throw ApiException.unavailable("catalog read timed out");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable("interrupted");
+    }
+  }
+
+  public io.pygmy.cluster.NodeStatus status() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    stateMachine.inspect(inv -> {
+      details.put("seeded", inv.seeded());
+      details.put("books", inv.booksView().size());
+      details.put("reservations", inv.reservationCount());
+      return null;
+    });
+    details.put("frontends", fanout.frontends().stream().map(InvalidationFanout.Frontend::name).sorted().toList());
+    details.put("invalidation", fanout.enabled());
+    return identity.status(replica.status(), details);
+  }
+
+  // ---------------------------------------------------------------- background work
+
+  private void seedIfLeader(List<Book> books) {
+    try {
+      if (stateMachine.inspect(Inventory::seeded)) {
+        seeder.cancel(false);
+        return;
+      }
+      if (!replica.status().leaderReady()) {
+        return;
+      }
+      CatalogReply reply = write(new CatalogCommand.Seed(books));
+      LOG.info("seeding the catalog with {} books: {}", books.size(), reply.outcome());
+    } catch (RuntimeException e) {
+      LOG.warn("seeding failed, will retry: {}", e.toString());
+    }
+  }
+
+  private CompletableFuture<InvalidationFanout.SendResult> sendInvalidation(
+      InvalidationFanout.Frontend target, long index, Set<String> keys, boolean flushAll) {
+    return CompletableFuture.supplyAsync(() -> {
+      byte[] body = Json.bytes(new InvalidationBatch(identity.node().name(), target.incarnation(), index,
+          List.copyOf(keys), flushAll));
+      try {
+        HttpTransport.Response r = transport.post(target.url() + "/internal/invalidate", body,
+            Duration.ofMillis(settings.invalidationTimeoutMillis()), null);
+        if (r.status() == 200) {
+          return InvalidationFanout.SendResult.ACKED;
+        }
+        return r.status() == 410 ? InvalidationFanout.SendResult.GONE : InvalidationFanout.SendResult.FAILED;
+      } catch (HttpTransport.TransportException e) {
+        return e.refused() ? InvalidationFanout.SendResult.GONE : InvalidationFanout.SendResult.FAILED;
+      }
+    }, virtualThreads);
+  }
+
+  /** The body of {@code POST /internal/invalidate} on a frontend. */
+  public record InvalidationBatch(String replica, String incarnation, long index, List<String> keys,
+                                  boolean flushAll) {}
+
+  public RaftReplica replica() {
+    return replica;
+  }
+
+  @Override
+  public void close() {
+    seeder.cancel(false);
+    http.stop();
+    closeQuietly(client);
+    closeQuietly(replica);
+    fanout.close();
+    scheduler.shutdownNow();
+    virtualThreads.shutdownNow();
+    transport.close();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("error while closing {}: {}", c, e.toString());
+    }
+  }
+}

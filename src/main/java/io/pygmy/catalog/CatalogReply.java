@@ -1,0 +1,36 @@
+package io.pygmy.catalog;
+
+/**
+ * What a catalog write answers. {@code outcome} says what happened; {@code book} is the book after an
+ * update; {@code reservation} is the record of a reserve (also when out of stock); {@code replayed}
+ * tells that an earlier command with the same key produced this answer.
+ */
+public record CatalogReply(Outcome outcome, String message, Book book, Reservation reservation, boolean replayed) {
+  public enum Outcome {
+    /** Applied (or replayed). A reservation may still say OUT_OF_STOCK. */
+    OK,
+    UNKNOWN_ITEM,
+    /** The key was used before for a different request. */
+    KEY_REUSED,
+    /** The update would make stock negative or exceed its limit. */
+    STOCK_CONFLICT,
+    /** Malformed command (caught before logging when it arrives through a leader). */
+    INVALID,
+    /** The configured number of reservations is reached. */
+    CAPACITY_EXHAUSTED,
+    /** A seed arrived after the catalog was seeded; nothing changed. */
+    ALREADY_SEEDED
+  }
+
+  static CatalogReply failed(Outcome outcome, String message) {
+    return new CatalogReply(outcome, message, null, null, false);
+  }
+
+  CatalogReply asReplay() {
+    return new CatalogReply(outcome, message, book, reservation, true);
+  }
+
+  public boolean ok() {
+    return outcome == Outcome.OK;
+  }
+}

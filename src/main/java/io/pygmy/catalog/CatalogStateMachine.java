@@ -1,0 +1,66 @@
+package io.pygmy.catalog;
+
+import io.pygmy.http.Json;
+import io.pygmy.raft.StoreStateMachine;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The catalog's Ratis state machine: a thin adapter around {@link Inventory}. Its one addition is the
+ * invalidation barrier: the reply to a write that changed books is released only when the
+ * {@link InvalidationFanout} says every frontend cache has dropped the stale entries.
+ */
+public final class CatalogStateMachine extends StoreStateMachine {
+  private final CatalogLimits limits;
+  private final InvalidationFanout fanout;
+  private Inventory inventory;
+
+  public CatalogStateMachine(CatalogLimits limits, InvalidationFanout fanout) {
+    this.limits = limits;
+    this.fanout = fanout;
+    this.inventory = new Inventory(limits);
+  }
+
+  @Override
+  protected Optional<byte[]> rejectBeforeLogging(byte[] command) {
+    return inventory.rejectBeforeLogging(Json.read(command, CatalogCommand.class)).map(Json::bytes);
+  }
+
+  @Override
+  protected Applied applyCommand(byte[] command, long index) {
+    CatalogCommand cmd = Json.read(command, CatalogCommand.class);
+    Inventory.Applied applied = inventory.apply(cmd);
+    Set<String> stale = new LinkedHashSet<>(CacheKeys.affectedBy(applied.changed()));
+    if (applied.reply().replayed()) {
+      // A replay is acknowledged again: make sure no cache still shows the item as it was before the
+      // original write, whatever happened to that write's own invalidation on this replica.
+      int item = applied.reply().reservation() != null ? applied.reply().reservation().item()
+          : applied.reply().book() != null ? applied.reply().book().id() : 0;
+      inventory.book(item).ifPresent(b -> stale.addAll(CacheKeys.affectedBy(java.util.List.of(b))));
+    }
+    return new Applied(Json.bytes(applied.reply()), fanout.invalidate(index, stale));
+  }
+
+  @Override
+  protected byte[] answer(byte[] query, long version) {
+    return Json.bytes(CatalogQuery.answer(inventory, Json.read(query, CatalogQuery.class), version));
+  }
+
+  @Override
+  protected Object snapshotState() {
+    return inventory.snapshot();
+  }
+
+  @Override
+  protected void restoreState(byte[] snapshotJsonOrNull) {
+    inventory = snapshotJsonOrNull == null ? new Inventory(limits)
+        : Inventory.restore(Json.read(snapshotJsonOrNull, Inventory.Snapshot.class), limits);
+  }
+
+  /** A consistent local read for status and metrics (not linearizable; use Raft reads for answers). */
+  public <T> T inspect(Function<Inventory, T> read) {
+    return withReadLock(() -> read.apply(inventory));
+  }
+}

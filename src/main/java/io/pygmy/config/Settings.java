@@ -1,0 +1,173 @@
+package io.pygmy.config;
+
+/**
+ * Every timeout, retry count and limit in the store, with its default. Nothing else in the code base
+ * hard-codes one of these: a bound that matters is named here, documented, and overridable from the
+ * config file ({@code "settings": {...}}), from {@code PYGMY_<UPPER_SNAKE_NAME>} environment variables
+ * or from {@code --set name=value} flags, in increasing order of precedence.
+ */
+public record Settings(
+    // --- Liveness and the frontend cache ---
+    /** How often a frontend heartbeats every backend replica (liveness for round-robin). */
+    int heartbeatIntervalMillis,
+    /**
+     * How long a catalog replica keeps waiting for an unreachable frontend before it acknowledges a
+     * write without that frontend's invalidation ack. The frontend stops serving from its cache
+     * {@code cacheLeaseSafetyPercent} of the way through the same lease, so it always gives up first.
+     */
+    int cacheLeaseMillis,
+    /** Share of the lease a frontend uses; the rest absorbs clock-rate drift between hosts. */
+    int cacheLeaseSafetyPercent,
+    /** Entries held by the frontend read cache (searches and lookups together). */
+    int cacheMaxEntries,
+    /** Whether the frontend caches reads at all. */
+    boolean cacheEnabled,
+    /** Whether the catalog pushes invalidations. Off only for measuring their cost; stale reads follow. */
+    boolean invalidationEnabled,
+    /** Timeout of one invalidation batch sent by a catalog replica to one frontend. */
+    int invalidationTimeoutMillis,
+    /** Keys one invalidation batch may carry; a longer backlog is sent as a flush of everything. */
+    int invalidationMaxKeysPerBatch,
+
+    // --- Calls between tiers ---
+    /** Timeout of one HTTP call from the frontend to a backend replica (connect plus response). */
+    int backendTimeoutMillis,
+    /** Replicas a read is tried on before the frontend answers 503. */
+    int readAttempts,
+    /** Order replicas a buy is tried on (same idempotency key each time) before the frontend answers 503. */
+    int buyAttempts,
+    /** Pause between two attempts of a retried call, doubled each time. */
+    int retryBackoffMillis,
+
+    // --- Raft ---
+    /** Upper bound on a replicated write, including leader changes and retries inside the Raft client. */
+    int raftWriteTimeoutMillis,
+    /** Upper bound on a linearizable read (ReadIndex round plus waiting for the replica to apply). */
+    int raftReadTimeoutMillis,
+    /** Election timeout range: a follower that hears no leader for this long starts an election. */
+    int electionTimeoutMinMillis,
+    int electionTimeoutMaxMillis,
+    /** Log entries between two state-machine snapshots (older log segments are purged after one). */
+    int snapshotEveryEntries,
+    /** Client requests a Raft leader queues before it pushes back. */
+    int raftPendingRequestsLimit,
+
+    // --- Business limits ---
+    /** Largest quantity one order may ask for. */
+    int maxQuantityPerOrder,
+    /** Largest stock delta or resulting stock for one book. */
+    long maxStock,
+    /** Largest cost of one book. */
+    long maxCost,
+    /** Books the catalog may hold. */
+    int maxBooks,
+    /** Longest accepted idempotency key. */
+    int maxKeyLength,
+    /** Catalog update keys remembered for deduplication (oldest forgotten first). */
+    int rememberedUpdateKeys,
+    /** Reservations (one per order) the catalog may hold; beyond it new buys get 503 capacity_exhausted. */
+    int maxReservations,
+
+    // --- Servers ---
+    /** Largest accepted request body; larger ones get 413. */
+    int maxRequestBytes,
+    /** Buys one order replica coordinates at once; more wait, and beyond the queue get 503. */
+    int maxConcurrentBuys,
+    /** Orders returned at most by "recent orders". */
+    int maxRecentOrders,
+    /** How often the order leader looks for reservations whose coordinator died before recording them. */
+    int reconcileIntervalMillis,
+    /** Reservations the reconciler reads per pass. */
+    int reconcileBatchSize) {
+
+  public static Settings defaults() {
+    return new Settings(
+        1000, // heartbeatIntervalMillis
+        1500, // cacheLeaseMillis
+        80, // cacheLeaseSafetyPercent
+        10_000, // cacheMaxEntries
+        true, // cacheEnabled
+        true, // invalidationEnabled
+        250, // invalidationTimeoutMillis
+        512, // invalidationMaxKeysPerBatch
+        2000, // backendTimeoutMillis
+        3, // readAttempts
+        3, // buyAttempts
+        50, // retryBackoffMillis
+        4000, // raftWriteTimeoutMillis
+        2000, // raftReadTimeoutMillis
+        500, // electionTimeoutMinMillis
+        1000, // electionTimeoutMaxMillis
+        20_000, // snapshotEveryEntries
+        4096, // raftPendingRequestsLimit
+        100, // maxQuantityPerOrder
+        1_000_000_000L, // maxStock
+        1_000_000_000L, // maxCost
+        10_000, // maxBooks
+        128, // maxKeyLength
+        100_000, // rememberedUpdateKeys
+        5_000_000, // maxReservations
+        16 * 1024, // maxRequestBytes
+        512, // maxConcurrentBuys
+        100, // maxRecentOrders
+        1000, // reconcileIntervalMillis
+        1000); // reconcileBatchSize
+  }
+
+  /** Fails loudly on a setting that cannot work, naming it. */
+  public Settings validate() {
+    positive("heartbeatIntervalMillis", heartbeatIntervalMillis);
+    positive("cacheLeaseMillis", cacheLeaseMillis);
+    range("cacheLeaseSafetyPercent", cacheLeaseSafetyPercent, 10, 95);
+    positive("cacheMaxEntries", cacheMaxEntries);
+    positive("invalidationTimeoutMillis", invalidationTimeoutMillis);
+    positive("invalidationMaxKeysPerBatch", invalidationMaxKeysPerBatch);
+    positive("backendTimeoutMillis", backendTimeoutMillis);
+    range("readAttempts", readAttempts, 1, 16);
+    range("buyAttempts", buyAttempts, 1, 16);
+    range("retryBackoffMillis", retryBackoffMillis, 0, 10_000);
+    positive("raftWriteTimeoutMillis", raftWriteTimeoutMillis);
+    positive("raftReadTimeoutMillis", raftReadTimeoutMillis);
+    positive("electionTimeoutMinMillis", electionTimeoutMinMillis);
+    if (electionTimeoutMaxMillis <= electionTimeoutMinMillis) {
+      throw new IllegalArgumentException("electionTimeoutMaxMillis must exceed electionTimeoutMinMillis");
+    }
+    range("snapshotEveryEntries", snapshotEveryEntries, 100, 10_000_000);
+    positive("raftPendingRequestsLimit", raftPendingRequestsLimit);
+    range("maxQuantityPerOrder", maxQuantityPerOrder, 1, 1_000_000);
+    if (maxStock <= 0 || maxCost <= 0) {
+      throw new IllegalArgumentException("maxStock and maxCost must be positive");
+    }
+    range("maxBooks", maxBooks, 1, 1_000_000);
+    range("maxKeyLength", maxKeyLength, 16, 1024);
+    positive("rememberedUpdateKeys", rememberedUpdateKeys);
+    positive("maxReservations", maxReservations);
+    range("maxRequestBytes", maxRequestBytes, 256, 16 * 1024 * 1024);
+    positive("maxConcurrentBuys", maxConcurrentBuys);
+    range("maxRecentOrders", maxRecentOrders, 1, 10_000);
+    positive("reconcileIntervalMillis", reconcileIntervalMillis);
+    range("reconcileBatchSize", reconcileBatchSize, 1, 100_000);
+    // A frontend renews its lease several times per lease, so one lost heartbeat does not void its cache.
+    if (cacheRenewIntervalMillis() * 2 >= cacheLeaseMillis * cacheLeaseSafetyPercent / 100) {
+      throw new IllegalArgumentException("cacheLeaseMillis is too short for its renewal interval");
+    }
+    return this;
+  }
+
+  /** Catalog heartbeats double as cache-lease renewals, so they run at least three times per lease. */
+  public int cacheRenewIntervalMillis() {
+    return Math.min(heartbeatIntervalMillis, cacheLeaseMillis / 3);
+  }
+
+  private static void positive(String name, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+  }
+
+  private static void range(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be in " + min + ".." + max + ", was " + value);
+    }
+  }
+}

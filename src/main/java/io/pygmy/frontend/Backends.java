@@ -1,0 +1,78 @@
+package io.pygmy.frontend;
+
+import io.pygmy.config.NodeAddress;
+import io.pygmy.config.Settings;
+import io.pygmy.http.ApiException;
+import io.pygmy.http.HttpTransport;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls from the frontend to a backend tier, with failover: each attempt goes to the next replica in
+ * round-robin order; a replica that fails at the transport level is marked down; a 503 moves on to the
+ * next replica. Attempts and timeouts are bounded by {@link Settings}. A retried call sends the same
+ * bytes, so a buy keeps its idempotency key across replicas.
+ */
+final class Backends {
+  private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+
+  private final HttpTransport transport;
+  private final Settings settings;
+
+  Backends(HttpTransport transport, Settings settings) {
+    this.transport = transport;
+    this.settings = settings;
+  }
+
+  HttpTransport.Response get(ReplicaPool pool, String pathAndQuery, String requestId) {
+    return call(pool, pathAndQuery, null, settings.readAttempts(), requestId);
+  }
+
+  HttpTransport.Response post(ReplicaPool pool, String path, byte[] body, int attempts, String requestId) {
+    return call(pool, path, body, attempts, requestId);
+  }
+
+  private HttpTransport.Response call(ReplicaPool pool, String path, byte[] body, int attempts, String requestId) {
+    List<NodeAddress> order = pool.tryOrder();
+    Duration timeout = Duration.ofMillis(settings.backendTimeoutMillis());
+    HttpTransport.Response last503 = null;
+    String lastError = null;
+    for (int attempt = 0; attempt < attempts; attempt++) {
+      NodeAddress target = order.get(attempt % order.size());
+      if (attempt > 0) {
+        backoff(attempt);
+      }
+      try {
+        String url = target.httpUrl() + path;
+        HttpTransport.Response r = body == null ? transport.get(url, timeout, requestId)
+            : transport.post(url, body, timeout, requestId);
+        if (r.status() != 503) {
+          return r;
+        }
+        last503 = r;
+        lastError = target.name() + " answered 503";
+      } catch (HttpTransport.TransportException e) {
+        pool.markDown(target.name());
+        lastError = target.name() + ": " + e.getMessage();
+        LOG.info("call to {} failed ({}), marked down", target.name(), e.getMessage());
+      }
+    }
+    if (last503 != null) {
+      return last503;
+    }
+    throw ApiException.unavailable("no replica answered after " + attempts + " attempts; last: " + lastError);
+  }
+
+  private void backoff(int attempt) {
+    long millis = Math.min(1000, (long) settings.retryBackoffMillis() << Math.min(attempt - 1, 5));
+    if (millis > 0) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

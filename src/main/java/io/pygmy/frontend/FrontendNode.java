@@ -1,0 +1,401 @@
+package io.pygmy.frontend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.pygmy.catalog.Book;
+import io.pygmy.catalog.CacheKeys;
+import io.pygmy.catalog.CatalogNode;
+import io.pygmy.cluster.NodeIdentity;
+import io.pygmy.cluster.NodeStatus;
+import io.pygmy.config.ClusterConfig;
+import io.pygmy.config.NodeAddress;
+import io.pygmy.config.Service;
+import io.pygmy.config.Settings;
+import io.pygmy.http.ApiException;
+import io.pygmy.http.ErrorCode;
+import io.pygmy.http.Headers;
+import io.pygmy.http.HttpServers;
+import io.pygmy.http.HttpTransport;
+import io.pygmy.http.Json;
+import io.pygmy.http.Requests;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only public entry of the store: seed-compatible routes, the JSON API, the read cache, load
+ * balancing with failover over the backend replicas, and the cluster view.
+ */
+public final class FrontendNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FrontendNode.class);
+  private static final String JSON = "application/json";
+
+  private final Settings settings;
+  private final NodeIdentity identity;
+  private final AdminToken adminToken;
+  private final HttpTransport transport;
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService scheduler;
+  private final ReplicaPool catalog;
+  private final ReplicaPool order;
+  private final Backends backends;
+  private final ReadCache cache;
+  private final ClusterView view;
+  private final Javalin http;
+
+  private FrontendNode(ClusterConfig config, NodeAddress node, AdminToken adminToken) {
+    this.settings = config.settings();
+    this.identity = NodeIdentity.of(node);
+    this.adminToken = adminToken;
+    this.transport = new HttpTransport(Duration.ofMillis(settings.backendTimeoutMillis()));
+    this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("heartbeats").factory());
+    this.catalog = new ReplicaPool(config.nodes(Service.CATALOG));
+    this.order = new ReplicaPool(config.nodes(Service.ORDER));
+    this.backends = new Backends(transport, settings);
+    long usableLeaseMillis = (long) settings.cacheLeaseMillis() * settings.cacheLeaseSafetyPercent() / 100;
+    this.cache = new ReadCache(settings.cacheMaxEntries(), settings.cacheEnabled(),
+        config.nodes(Service.CATALOG).stream().map(NodeAddress::name).collect(java.util.stream.Collectors.toSet()),
+        usableLeaseMillis, System::nanoTime);
+    List<NodeAddress> backendNodes = new ArrayList<>(config.nodes(Service.CATALOG));
+    backendNodes.addAll(config.nodes(Service.ORDER));
+    this.view = new ClusterView(backendNodes, System::nanoTime);
+    this.http = HttpServers.create("frontend", settings, c -> { });
+    routes(http);
+    http.start(config.bindHostFor(node), node.httpPort());
+    Map<String, String> hello = Map.of("name", node.name(), "url", node.httpUrl(), "incarnation", identity.incarnation());
+    new Heartbeats(settings, transport, workers, hello, catalog, order, cache, view).start(scheduler);
+    LOG.info("frontend {} serving on {}; admin token from {}", node.name(), node.httpUrl(), adminToken.source());
+  }
+
+  public static FrontendNode start(ClusterConfig config, NodeAddress node, AdminToken adminToken) throws IOException {
+    if (node.service() != Service.FRONTEND) {
+      throw new IllegalArgumentException(node.name() + " is not a frontend node");
+    }
+    return new FrontendNode(config, node, adminToken);
+  }
+
+  // ---------------------------------------------------------------- routes
+
+  private void routes(Javalin app) {
+    // The seed's routes, so its client.py runs unchanged.
+    app.get("/search", ctx -> search(ctx, requiredTopic(ctx)));
+    app.get("/lookup", ctx -> lookupList(ctx, Requests.positiveInt(ctx.queryParam("item"), "item")));
+    app.get("/buy", this::seedBuy);
+
+    app.get("/api/books", ctx -> {
+      String topic = ctx.queryParam("topic");
+      if (topic == null) {
+        respond(ctx, readThrough(ctx, CacheKeys.ALL, "/books").body());
+      } else {
+        search(ctx, validTopicOrBlank(topic));
+      }
+    });
+    app.get("/api/books/{id}", ctx -> {
+      int id = Requests.positiveInt(ctx.pathParam("id"), "id");
+      respond(ctx, readThrough(ctx, CacheKeys.item(id), "/books/" + id).single());
+    });
+    app.post("/api/books/{id}/restock", this::restock);
+    app.patch("/api/books/{id}", this::setCost);
+    app.post("/api/orders", this::createOrder);
+    app.get("/api/orders/{id}", ctx -> {
+      long id = Requests.positiveInt(ctx.pathParam("id"), "id");
+      forward(ctx, backends.get(order, "/orders/" + id, HttpServers.requestId(ctx)));
+    });
+    app.get("/api/orders", ctx -> {
+      String key = ctx.queryParam("key");
+      String path = key != null ? "/orders?key=" + urlEncode(key)
+          : "/orders?recent=" + Requests.positiveInt(ctx.queryParamAsClass("recent", String.class).getOrDefault("20"), "recent");
+      forward(ctx, backends.get(order, path, HttpServers.requestId(ctx)));
+    });
+    app.get("/api/cluster", ctx -> ctx.json(Map.of("nodes", view.rows(status()), "cache", cache.stats())));
+    app.post("/api/admin/cache", ctx -> {
+      requireAdmin(ctx);
+      boolean on = Requests.body(ctx, Switch.class).enabled();
+      cache.setEnabled(on);
+      LOG.warn("read cache {} by admin", on ? "enabled" : "disabled");
+      ctx.json(Map.of("cache", on));
+    });
+    app.post("/api/admin/invalidation", this::switchInvalidation);
+
+    app.post("/internal/invalidate", ctx -> {
+      CatalogNode.InvalidationBatch batch = Requests.body(ctx, CatalogNode.InvalidationBatch.class);
+      if (!identity.incarnation().equals(batch.incarnation())) {
+        ctx.status(410).json(Map.of("incarnation", identity.incarnation()));
+        return;
+      }
+      cache.invalidate(batch.index(), batch.keys(), batch.flushAll());
+      ctx.json(Map.of("incarnation", identity.incarnation()));
+    });
+    app.get("/status", ctx -> ctx.json(status()));
+    app.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
+    app.get("/health/ready", ctx -> {
+      boolean ready = catalog.replicas().stream().anyMatch(n -> catalog.isUp(n.name()))
+          && order.replicas().stream().anyMatch(n -> order.isUp(n.name()));
+      ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready"));
+    });
+  }
+
+  record Switch(boolean enabled) {}
+
+  record OrderRequest(Integer item, Integer quantity) {}
+
+  record RestockRequest(Long quantity) {}
+
+  record CostRequest(Long cost) {}
+
+  // ---------------------------------------------------------------- reads
+
+  private static String requiredTopic(Context ctx) {
+    String topic = ctx.queryParam("topic");
+    if (topic == null || topic.isBlank()) {
+      throw ApiException.badRequest("'topic' is required, e.g. /search?topic=ds");
+    }
+    return validTopicOrBlank(topic);
+  }
+
+  /** A topic that cannot exist (bad characters) is answered as unknown, not as an error. */
+  private static String validTopicOrBlank(String topic) {
+    if (topic.length() > 64) {
+      throw ApiException.badRequest("'topic' is longer than 64 characters");
+    }
+    return Book.TOPIC.matcher(topic).matches() ? topic : "";
+  }
+
+  private void search(Context ctx, String topic) {
+    if (topic.isEmpty()) {
+      respond(ctx, Json.bytes(Map.of("books", List.of())));
+      return;
+    }
+    respond(ctx, readThrough(ctx, CacheKeys.topic(topic), "/books?topic=" + topic).body());
+  }
+
+  private void lookupList(Context ctx, int id) {
+    respond(ctx, readThrough(ctx, CacheKeys.item(id), "/books/" + id).body());
+  }
+
+  /** Serves a catalog read from the cache, or from a catalog replica (then caches it if still fresh). */
+  private ReadCache.Entry readThrough(Context ctx, String key, String path) {
+    ReadCache.Entry hit = cache.get(key);
+    if (hit != null) {
+      HttpServers.addDownstreamTiming(ctx, "cache;desc=hit");
+      return hit;
+    }
+    long ticket = cache.ticket();
+    HttpTransport.Response r = backends.get(catalog, path, HttpServers.requestId(ctx));
+    HttpServers.addDownstreamTiming(ctx, r.serverTiming());
+    if (r.status() != 200) {
+      throw passThrough(r);
+    }
+    byte[] single = key.startsWith("item:") ? singleBook(r.body()) : null;
+    ReadCache.Entry entry = new ReadCache.Entry(r.body(), single, parseVersion(r.version()));
+    if (entry.version() >= 0) {
+      cache.fill(key, ticket, entry);
+    }
+    return entry;
+  }
+
+  private static byte[] singleBook(byte[] listBody) {
+    JsonNode books = readTree(listBody).path("books");
+    if (!books.isArray() || books.size() != 1) {
+      throw new ApiException(ErrorCode.INTERNAL, "catalog answered an item lookup with " + books.size() + " books");
+    }
+    return Json.bytes(books.get(0));
+  }
+
+  private static long parseVersion(String header) {
+    try {
+      return header == null ? -1 : Long.parseLong(header);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  // ---------------------------------------------------------------- buys
+
+  /** The seed's {@code GET /buy?item=N}: 200 either way, saying bought or out of stock. */
+  private void seedBuy(Context ctx) {
+    int item = Requests.positiveInt(ctx.queryParam("item"), "item");
+    try {
+      JsonNode order = buy(ctx, item, 1);
+      ctx.json(Map.of("status", "bought", "message", "bought item " + item, "order", order));
+    } catch (ApiException e) {
+      if (e.code() != ErrorCode.OUT_OF_STOCK) {
+        throw e;
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("status", "out_of_stock");
+      body.put("message", e.getMessage());
+      if (e.detail() != null) {
+        body.put("order", e.detail());
+      }
+      ctx.json(body);
+    }
+  }
+
+  private void createOrder(Context ctx) {
+    OrderRequest req = Requests.body(ctx, OrderRequest.class);
+    if (req.item() == null) {
+      throw ApiException.badRequest("'item' is required");
+    }
+    if (req.item() <= 0) {
+      throw ApiException.badRequest("'item' must be a positive integer");
+    }
+    JsonNode order = buy(ctx, req.item(), req.quantity() == null ? 1 : req.quantity());
+    ctx.header("Location", "/api/orders/" + order.path("id").asLong());
+    ctx.status(201).contentType(JSON).result(Json.bytes(order));
+  }
+
+  /** Runs a buy on an order replica, retrying other replicas with the same idempotency key. */
+  private JsonNode buy(Context ctx, int item, int quantity) {
+    if (quantity < 1 || quantity > settings.maxQuantityPerOrder()) {
+      throw ApiException.badRequest("'quantity' must be in 1.." + settings.maxQuantityPerOrder());
+    }
+    String key = idempotencyKey(ctx);
+    ctx.header(Headers.IDEMPOTENCY_KEY, key);
+    byte[] body = Json.bytes(Map.of("key", key, "item", item, "quantity", quantity));
+    HttpTransport.Response r = backends.post(order, "/orders", body, settings.buyAttempts(), HttpServers.requestId(ctx));
+    HttpServers.addDownstreamTiming(ctx, r.serverTiming());
+    if (r.status() != 201) {
+      throw passThrough(r);
+    }
+    return readTree(r.body());
+  }
+
+  private String idempotencyKey(Context ctx) {
+    String key = ctx.header(Headers.IDEMPOTENCY_KEY);
+    if (key == null) {
+      return UUID.randomUUID().toString();
+    }
+    if (key.isEmpty() || key.length() > settings.maxKeyLength() || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw ApiException.badRequest("Idempotency-Key must be 1.." + settings.maxKeyLength() + " printable characters");
+    }
+    return key;
+  }
+
+  // ---------------------------------------------------------------- admin writes
+
+  private void restock(Context ctx) {
+    requireAdmin(ctx);
+    int id = Requests.positiveInt(ctx.pathParam("id"), "id");
+    RestockRequest req = Requests.body(ctx, RestockRequest.class);
+    if (req.quantity() == null || req.quantity() < 1 || req.quantity() > settings.maxStock()) {
+      throw ApiException.badRequest("'quantity' must be in 1.." + settings.maxStock());
+    }
+    updateBook(ctx, id, req.quantity(), null);
+  }
+
+  private void setCost(Context ctx) {
+    requireAdmin(ctx);
+    int id = Requests.positiveInt(ctx.pathParam("id"), "id");
+    CostRequest req = Requests.body(ctx, CostRequest.class);
+    if (req.cost() == null || req.cost() < 0 || req.cost() > settings.maxCost()) {
+      throw ApiException.badRequest("'cost' must be in 0.." + settings.maxCost());
+    }
+    updateBook(ctx, id, 0, req.cost());
+  }
+
+  private void updateBook(Context ctx, int id, long stockDelta, Long cost) {
+    String key = idempotencyKey(ctx);
+    ctx.header(Headers.IDEMPOTENCY_KEY, key);
+    ObjectNode body = Json.MAPPER.createObjectNode().put("key", key).put("stockDelta", stockDelta);
+    if (cost != null) {
+      body.put("cost", cost);
+    }
+    HttpTransport.Response r = backends.post(catalog, "/books/" + id + "/update", Json.bytes(body),
+        settings.readAttempts(), HttpServers.requestId(ctx));
+    HttpServers.addDownstreamTiming(ctx, r.serverTiming());
+    forward(ctx, r);
+  }
+
+  private void switchInvalidation(Context ctx) {
+    requireAdmin(ctx);
+    Switch s = Requests.body(ctx, Switch.class);
+    List<String> done = new ArrayList<>();
+    for (NodeAddress n : catalog.replicas()) {
+      try {
+        HttpTransport.Response r = transport.post(n.httpUrl() + "/internal/invalidation", Json.bytes(s),
+            Duration.ofMillis(settings.backendTimeoutMillis()), HttpServers.requestId(ctx));
+        if (r.ok()) {
+          done.add(n.name());
+        }
+      } catch (HttpTransport.TransportException e) {
+        LOG.warn("could not switch invalidation on {}: {}", n.name(), e.getMessage());
+      }
+    }
+    ctx.json(Map.of("invalidation", s.enabled(), "replicas", done));
+  }
+
+  private void requireAdmin(Context ctx) {
+    if (!adminToken.accepts(ctx.header("Authorization"))) {
+      throw new ApiException(ErrorCode.UNAUTHORIZED, "this route needs 'Authorization: Bearer <admin token>'");
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static void respond(Context ctx, byte[] json) {
+    ctx.contentType(JSON).result(json);
+  }
+
+  /** Returns a backend's answer as ours: body and status, errors included. */
+  private static void forward(Context ctx, HttpTransport.Response r) {
+    if (r.status() >= 400) {
+      throw passThrough(r);
+    }
+    ctx.status(r.status()).contentType(JSON).result(r.body());
+  }
+
+  /** A backend's JSON error as an exception carrying the same code, message and detail. */
+  private static ApiException passThrough(HttpTransport.Response r) {
+    JsonNode body;
+    try {
+      body = Json.MAPPER.readTree(r.body());
+    } catch (IOException e) {
+      body = null;
+    }
+    JsonNode error = body == null ? null : body.path("error");
+    if (error == null || error.isMissingNode()) {
+      return new ApiException(r.status() >= 500 ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL,
+          "backend answered " + r.status());
+    }
+    ErrorCode code = ErrorCode.fromCode(error.path("code").asText());
+    JsonNode order = body.get("order");
+    return new ApiException(code, error.path("message").asText(), order);
+  }
+
+  private static JsonNode readTree(byte[] body) {
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new ApiException(ErrorCode.INTERNAL, "unreadable backend answer");
+    }
+  }
+
+  private static String urlEncode(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  public NodeStatus status() {
+    return identity.status(null, Map.of("cache", cache.stats()));
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    http.stop();
+    workers.shutdownNow();
+    transport.close();
+  }
+}

@@ -1,0 +1,185 @@
+package io.pygmy.order;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.pygmy.cluster.NodeIdentity;
+import io.pygmy.cluster.NodeStatus;
+import io.pygmy.config.ClusterConfig;
+import io.pygmy.config.NodeAddress;
+import io.pygmy.config.Service;
+import io.pygmy.config.Settings;
+import io.pygmy.http.ApiException;
+import io.pygmy.http.ErrorCode;
+import io.pygmy.http.HttpServers;
+import io.pygmy.http.Json;
+import io.pygmy.http.Requests;
+import io.pygmy.http.ServerTiming;
+import io.pygmy.raft.RaftReplica;
+import io.pygmy.raft.RaftSetup;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.ratis.client.RaftClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One order replica: the Raft replica holding the order log, the buy coordinator (any replica can
+ * coordinate a buy), the leader-only reconciler, and the HTTP API the frontend calls.
+ */
+public final class OrderNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OrderNode.class);
+
+  private final Settings settings;
+  private final NodeIdentity identity;
+  private final OrderStateMachine stateMachine;
+  private final RaftReplica replica;
+  private final RaftClient orderClient;
+  private final RaftClient catalogClient;
+  private final BuyCoordinator coordinator;
+  private final Reconciler reconciler;
+  private final ScheduledExecutorService scheduler;
+  private final Javalin http;
+
+  private OrderNode(ClusterConfig config, NodeAddress node, Path dataDir) throws IOException {
+    this.settings = config.settings();
+    this.identity = NodeIdentity.of(node);
+    this.stateMachine = new OrderStateMachine(settings.maxReservations());
+    var group = RaftSetup.group(Service.ORDER, config.nodes(Service.ORDER));
+    this.replica = RaftReplica.start(node, group, stateMachine, settings, dataDir.resolve("raft"),
+        config.bindHostFor(node));
+    this.orderClient = RaftSetup.newClient(group, settings);
+    this.catalogClient = RaftSetup.newClient(RaftSetup.group(Service.CATALOG, config.nodes(Service.CATALOG)), settings);
+    this.coordinator = new BuyCoordinator(settings, catalogClient, orderClient, stateMachine);
+    this.reconciler = new Reconciler(replica, stateMachine, catalogClient, coordinator, settings.reconcileBatchSize());
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("reconciler").factory());
+    scheduler.scheduleWithFixedDelay(reconciler::runOnce, settings.reconcileIntervalMillis(),
+        settings.reconcileIntervalMillis(), TimeUnit.MILLISECONDS);
+    this.http = HttpServers.create("order", settings, c -> { });
+    routes(http);
+    http.start(config.bindHostFor(node), node.httpPort());
+    LOG.info("order replica {} serving on {} (raft {})", node.name(), node.httpUrl(), node.raftAddress());
+  }
+
+  public static OrderNode start(ClusterConfig config, NodeAddress node, Path dataDir) throws IOException {
+    if (node.service() != Service.ORDER) {
+      throw new IllegalArgumentException(node.name() + " is not an order node");
+    }
+    return new OrderNode(config, node, dataDir);
+  }
+
+  /** Body of {@code POST /orders}: the frontend always supplies the key. */
+  public record BuyRequest(String key, Integer item, Integer quantity) {}
+
+  private void routes(Javalin app) {
+    app.post("/orders", this::buy);
+    app.get("/orders/summary", ctx -> ctx.json(read(new OrderQuery.Summary())));
+    app.get("/orders/{id}", ctx -> {
+      long id = Requests.positiveInt(ctx.pathParam("id"), "id");
+      OrderView v = read(new OrderQuery.ById(id));
+      if (v.orders().isEmpty()) {
+        throw ApiException.notFound("no order with id " + id);
+      }
+      ctx.json(v.orders().get(0));
+    });
+    app.get("/orders", ctx -> {
+      String key = ctx.queryParam("key");
+      if (key != null) {
+        OrderView v = read(new OrderQuery.ByKey(key));
+        if (v.orders().isEmpty()) {
+          throw ApiException.notFound("no order with key " + key);
+        }
+        ctx.json(v.orders().get(0));
+        return;
+      }
+      int limit = Math.min(settings.maxRecentOrders(),
+          Requests.positiveInt(ctx.queryParamAsClass("recent", String.class).getOrDefault("20"), "recent"));
+      ctx.json(Map.of("orders", read(new OrderQuery.Recent(limit)).orders()));
+    });
+    app.get("/status", ctx -> ctx.json(status()));
+    app.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
+    app.get("/health/ready", ctx -> {
+      var raft = replica.status();
+      boolean ready = raft.leader() != null && raft.appliedIndex() >= raft.commitIndex() - 1000;
+      ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready",
+          "leader", String.valueOf(raft.leader())));
+    });
+  }
+
+  private void buy(Context ctx) {
+    BuyRequest req = Requests.body(ctx, BuyRequest.class);
+    if (req.key() == null || req.item() == null || req.quantity() == null) {
+      throw ApiException.badRequest("key, item and quantity are required");
+    }
+    if (req.item() <= 0) {
+      throw ApiException.badRequest("item must be a positive integer");
+    }
+    if (req.quantity() < 1 || req.quantity() > settings.maxQuantityPerOrder()) {
+      throw ApiException.badRequest("quantity must be in 1.." + settings.maxQuantityPerOrder());
+    }
+    BuyCoordinator.Outcome outcome = coordinator.buy(req.key(), req.item(), req.quantity(), System.currentTimeMillis());
+    HttpServers.addDownstreamTiming(ctx, ServerTiming.entry("catalog", outcome.catalogNanos()));
+    Order order = outcome.order();
+    LOG.info("buy key={} item={} quantity={} -> order {} {}{}", req.key(), req.item(), req.quantity(), order.id(),
+        order.status(), outcome.replayed() ? " (replayed)" : "");
+    if (!order.confirmed()) {
+      throw new ApiException(ErrorCode.OUT_OF_STOCK, "not enough copies of item " + order.item() + " in stock",
+          order);
+    }
+    ctx.status(201).json(order);
+  }
+
+  private OrderView read(OrderQuery query) {
+    try {
+      byte[] answer = replica.readLocal(Json.bytes(query))
+          .get(settings.raftReadTimeoutMillis() + 500L, TimeUnit.MILLISECONDS);
+      return Json.read(answer, OrderView.class);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ApiException api) {
+        throw api;
+      }
+      throw ApiException.unavailable("order read failed: " + e.getCause());
+    } catch (TimeoutException e) {
+      throw ApiException.unavailable("order read timed out");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable("interrupted");
+    }
+  }
+
+  public NodeStatus status() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    stateMachine.inspect(log -> {
+      details.put("orders", log.count());
+      details.put("confirmed", log.confirmedCount());
+      details.put("rejected", log.rejectedCount());
+      details.put("reconciledThroughSeq", log.reconciledThroughSeq());
+      return null;
+    });
+    return identity.status(replica.status(), details);
+  }
+
+  public RaftReplica replica() {
+    return replica;
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    http.stop();
+    for (AutoCloseable c : List.<AutoCloseable>of(orderClient, catalogClient, replica)) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("error while closing: {}", e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.pygmy.order;
+
+import io.pygmy.http.Json;
+import io.pygmy.raft.StoreStateMachine;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** The order service's Ratis state machine: a thin adapter around {@link OrderLog}. */
+public final class OrderStateMachine extends StoreStateMachine {
+  private final long maxOrders;
+  private OrderLog log;
+
+  public OrderStateMachine(long maxOrders) {
+    this.maxOrders = maxOrders;
+    this.log = new OrderLog(maxOrders);
+  }
+
+  @Override
+  protected Optional<byte[]> rejectBeforeLogging(byte[] command) {
+    Json.read(command, OrderCommand.class); // malformed commands are refused; valid ones always apply
+    return Optional.empty();
+  }
+
+  @Override
+  protected Applied applyCommand(byte[] command, long index) {
+    return Applied.now(Json.bytes(log.apply(Json.read(command, OrderCommand.class))));
+  }
+
+  @Override
+  protected byte[] answer(byte[] query, long version) {
+    return Json.bytes(OrderQuery.answer(log, Json.read(query, OrderQuery.class), version));
+  }
+
+  @Override
+  protected Object snapshotState() {
+    return log.snapshot();
+  }
+
+  @Override
+  protected void restoreState(byte[] snapshotJsonOrNull) {
+    log = snapshotJsonOrNull == null ? new OrderLog(maxOrders)
+        : OrderLog.restore(Json.read(snapshotJsonOrNull, OrderLog.Snapshot.class), maxOrders);
+  }
+
+  /** A consistent local read (not linearizable): status, metrics, and the coordinator's fast path. */
+  public <T> T inspect(Function<OrderLog, T> read) {
+    return withReadLock(() -> read.apply(log));
+  }
+}
