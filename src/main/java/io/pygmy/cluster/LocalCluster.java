@@ -40,6 +40,8 @@ public final class LocalCluster implements AutoCloseable {
   private final Path dataDir;
   private final Launcher launcher;
   private final Map<String, Process> started = new LinkedHashMap<>();
+  private Path booksFile;
+  private boolean tiedToThisProcess;
 
   /** How to run a node: which java, which classpath, which JVM flags. */
   public record Launcher(String java, String classpath, List<String> jvmFlags) {
@@ -101,6 +103,18 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** Initial books for the catalog replicas (their {@code --books}); default: the seed's seven. */
+  public LocalCluster useBooks(Path file) {
+    this.booksFile = file.toAbsolutePath();
+    return this;
+  }
+
+  /** Nodes started from now on exit when this JVM exits, even by SIGKILL (for tests: no orphans). */
+  public LocalCluster tieToThisProcess() {
+    this.tiedToThisProcess = true;
+    return this;
+  }
+
   public ClusterConfig config() {
     return config;
   }
@@ -158,8 +172,14 @@ public final class LocalCluster implements AutoCloseable {
     cmd.add(launcher.java());
     cmd.addAll(launcher.jvmFlags());
     cmd.add("-Dpygmy.node=" + name);
+    if (tiedToThisProcess) {
+      cmd.add("-Dpygmy.exitWithPid=" + ProcessHandle.current().pid());
+    }
     cmd.addAll(List.of("-cp", launcher.classpath(), "io.pygmy.Main", node.service().id(), "--name", name,
         "--config", configFile().toString(), "--data", dataDir.toString()));
+    if (booksFile != null && node.service() == Service.CATALOG) {
+      cmd.addAll(List.of("--books", booksFile.toString()));
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(name).toFile()));

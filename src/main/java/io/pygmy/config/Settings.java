@@ -1,5 +1,9 @@
 package io.pygmy.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pygmy.http.Json;
+
 /**
  * Every timeout, retry count and limit in the store, with its default. Nothing else in the code base
  * hard-codes one of these: a bound that matters is named here, documented, and overridable from the
@@ -30,8 +34,13 @@ public record Settings(
     int invalidationMaxKeysPerBatch,
 
     // --- Calls between tiers ---
-    /** Timeout of one HTTP call from the frontend to a backend replica (connect plus response). */
+    /** Timeout of one read or heartbeat from the frontend to a backend replica (connect plus response). */
     int backendTimeoutMillis,
+    /**
+     * Timeout of one write call from the frontend to a backend replica. It must exceed what the replica
+     * itself may spend (a buy is two commits), or slow buys would be duplicated onto other replicas.
+     */
+    int writeCallTimeoutMillis,
     /** Replicas a read is tried on before the frontend answers 503. */
     int readAttempts,
     /** Order replicas a buy is tried on (same idempotency key each time) before the frontend answers 503. */
@@ -90,7 +99,8 @@ public record Settings(
         true, // invalidationEnabled
         250, // invalidationTimeoutMillis
         512, // invalidationMaxKeysPerBatch
-        2000, // backendTimeoutMillis
+        3000, // backendTimeoutMillis
+        10_000, // writeCallTimeoutMillis
         3, // readAttempts
         3, // buyAttempts
         50, // retryBackoffMillis
@@ -114,6 +124,20 @@ public record Settings(
         1000); // reconcileBatchSize
   }
 
+  /** A copy with one setting changed, by name: {@code settings.with("cacheEnabled", false)}. */
+  public Settings with(String name, Object value) {
+    ObjectNode node = Json.MAPPER.valueToTree(this);
+    if (!node.has(name)) {
+      throw new IllegalArgumentException("unknown setting '" + name + "'");
+    }
+    node.set(name, Json.MAPPER.valueToTree(value));
+    try {
+      return Json.MAPPER.treeToValue(node, Settings.class).validate();
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("bad value for " + name + ": " + value, e);
+    }
+  }
+
   /** Fails loudly on a setting that cannot work, naming it. */
   public Settings validate() {
     positive("heartbeatIntervalMillis", heartbeatIntervalMillis);
@@ -128,6 +152,12 @@ public record Settings(
     range("retryBackoffMillis", retryBackoffMillis, 0, 10_000);
     positive("raftWriteTimeoutMillis", raftWriteTimeoutMillis);
     positive("raftReadTimeoutMillis", raftReadTimeoutMillis);
+    if (writeCallTimeoutMillis <= 2L * raftWriteTimeoutMillis) {
+      throw new IllegalArgumentException("writeCallTimeoutMillis must exceed twice raftWriteTimeoutMillis");
+    }
+    if (backendTimeoutMillis <= raftReadTimeoutMillis) {
+      throw new IllegalArgumentException("backendTimeoutMillis must exceed raftReadTimeoutMillis");
+    }
     positive("electionTimeoutMinMillis", electionTimeoutMinMillis);
     if (electionTimeoutMaxMillis <= electionTimeoutMinMillis) {
       throw new IllegalArgumentException("electionTimeoutMaxMillis must exceed electionTimeoutMinMillis");

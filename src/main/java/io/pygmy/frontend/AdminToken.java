@@ -44,14 +44,17 @@ public final class AdminToken {
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);
     String token = HexFormat.of().formatHex(random);
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, token + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+    // Written under a unique name, then hard-linked into place: a link never replaces an existing file,
+    // so when two frontends start at once exactly one token wins and both read it back.
+    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".admin-token", ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.writeString(tmp, token + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+      Files.createLink(file, tmp);
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      Files.deleteIfExists(tmp); // another process created it first: use theirs
+      // Another process created it first: use theirs.
+    } finally {
+      Files.deleteIfExists(tmp);
     }
     return Files.readString(file).trim();
   }

@@ -27,16 +27,18 @@ final class Backends {
   }
 
   HttpTransport.Response get(ReplicaPool pool, String pathAndQuery, String requestId) {
-    return call(pool, pathAndQuery, null, settings.readAttempts(), requestId);
+    return call(pool, pathAndQuery, null, settings.readAttempts(), settings.backendTimeoutMillis(), requestId);
   }
 
+  /** A write: the same body on each attempt, with the longer write timeout. */
   HttpTransport.Response post(ReplicaPool pool, String path, byte[] body, int attempts, String requestId) {
-    return call(pool, path, body, attempts, requestId);
+    return call(pool, path, body, attempts, settings.writeCallTimeoutMillis(), requestId);
   }
 
-  private HttpTransport.Response call(ReplicaPool pool, String path, byte[] body, int attempts, String requestId) {
+  private HttpTransport.Response call(ReplicaPool pool, String path, byte[] body, int attempts, long timeoutMillis,
+                                      String requestId) {
     List<NodeAddress> order = pool.tryOrder();
-    Duration timeout = Duration.ofMillis(settings.backendTimeoutMillis());
+    Duration timeout = Duration.ofMillis(timeoutMillis);
     HttpTransport.Response last503 = null;
     String lastError = null;
     for (int attempt = 0; attempt < attempts; attempt++) {

@@ -59,7 +59,7 @@ public final class FrontendNode implements AutoCloseable {
     this.settings = config.settings();
     this.identity = NodeIdentity.of(node);
     this.adminToken = adminToken;
-    this.transport = new HttpTransport(Duration.ofMillis(settings.backendTimeoutMillis()));
+    this.transport = new HttpTransport(Duration.ofMillis(Math.min(1000, settings.backendTimeoutMillis())));
     this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("heartbeats").factory());
     this.catalog = new ReplicaPool(config.nodes(Service.CATALOG));
     this.order = new ReplicaPool(config.nodes(Service.ORDER));

@@ -47,7 +47,12 @@ public final class BuyCoordinator {
     // Orders never change once recorded, so one found locally is the answer even on a lagging replica.
     Optional<Order> known = localLog.inspect(log -> log.byKey(key));
     if (known.isPresent()) {
-      return new Outcome(known.get(), 0, true);
+      Order o = known.get();
+      if (o.item() != item || o.quantity() != quantity) {
+        throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "key " + key + " was used for " + o.quantity()
+            + " of item " + o.item());
+      }
+      return new Outcome(o, 0, true);
     }
     if (!acquire()) {
       throw new ApiException(ErrorCode.CAPACITY_EXHAUSTED,

@@ -35,7 +35,7 @@ public final class RaftCalls {
     long giveUpAt = System.nanoTime() + deadline.toNanos();
     IOException last = null;
     int attempt = 0;
-    while (System.nanoTime() < giveUpAt && attempt < 20) {
+    while (System.nanoTime() < giveUpAt && attempt < 3) {
       attempt++;
       try {
         RaftClientReply reply = client.io().send(Message.valueOf(ByteString.copyFrom(command)));

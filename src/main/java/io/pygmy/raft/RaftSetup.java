@@ -76,6 +76,8 @@ public final class RaftSetup {
     RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.setPurgeGap(p, Math.max(1, s.snapshotEveryEntries() / 4));
+    // Keep some log behind each snapshot, so a replica that was down briefly catches up from the log.
+    RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, s.snapshotEveryEntries() / 2);
 
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());

@@ -27,6 +27,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,14 +74,35 @@ public abstract class StoreStateMachine extends BaseStateMachine {
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(server, groupId, raftStorage);
-    storage.init(raftStorage);
-    loadLatestSnapshot();
+    getLifeCycle().startAndTransition(() -> {
+      storage.init(raftStorage);
+      loadLatestSnapshot();
+    }, IOException.class);
   }
 
-  /** Ratis calls this after installing a snapshot sent by the leader. */
+  /**
+   * Ratis pauses the state machine before it installs a snapshot sent by the leader, and checks that it
+   * did pause; {@link BaseStateMachine} leaves these lifecycle transitions to us.
+   */
+  @Override
+  public void pause() {
+    lock.writeLock().lock();
+    try {
+      getLifeCycle().transition(LifeCycle.State.PAUSING);
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Ratis calls this after installing a snapshot sent by the leader: load it and run again. */
   @Override
   public void reinitialize() throws IOException {
     loadLatestSnapshot();
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
   }
 
   @Override
