@@ -1,5 +1,9 @@
 package io.pygmy;
 
+import io.pygmy.bench.BenchCommand;
+import io.pygmy.chaos.ChaosCommand;
+import io.pygmy.cli.ClientCommands;
+import io.pygmy.cli.ClusterCommands;
 import io.pygmy.cli.NodeCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,10 +15,25 @@ import picocli.CommandLine.Command;
         NodeCommands.Catalog.class,
         NodeCommands.Order.class,
         NodeCommands.Frontend.class,
+        ClusterCommands.Up.class,
+        ClusterCommands.Status.class,
+        ClusterCommands.Kill.class,
+        ClusterCommands.Start.class,
+        ClusterCommands.Down.class,
+        ClientCommands.Search.class,
+        ClientCommands.Lookup.class,
+        ClientCommands.Buy.class,
+        ClientCommands.Restock.class,
+        ClientCommands.SetCost.class,
+        ClientCommands.Orders.class,
+        ClientCommands.Traffic.class,
+        BenchCommand.class,
+        ChaosCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
   public static void main(String[] args) {
+    exitWithParentIfAsked();
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
@@ -24,6 +43,16 @@ public final class Main implements Runnable {
       throw e;
     });
     System.exit(cli.execute(args));
+  }
+
+  /** Test clusters tie their nodes to the test JVM, so a killed test run leaves no orphan nodes. */
+  private static void exitWithParentIfAsked() {
+    String pid = System.getProperty("pygmy.exitWithPid");
+    if (pid != null) {
+      ProcessHandle.of(Long.parseLong(pid)).ifPresentOrElse(
+          parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
+          () -> Runtime.getRuntime().halt(0));
+    }
   }
 
   @Override
