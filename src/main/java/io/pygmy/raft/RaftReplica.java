@@ -27,18 +27,26 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * skip the network hop a Raft client would take to reach its own server.
  */
 public final class RaftReplica implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RaftReplica.class);
+  private static final long REJOIN_POLL_MILLIS = 500;
+  private static final long REJOIN_STUCK_MILLIS = 3000;
+  private static final int REJOIN_MAX_ATTEMPTS = 5;
   private final RaftServer server;
   private final RaftGroup group;
   private final RaftPeerId self;
   private final ClientId localReader = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
   private final Settings settings;
+  private final Thread rejoinWatch;
 
-  private RaftReplica(RaftServer server, RaftGroup group, RaftPeerId self, Settings settings) {
+  private RaftReplica(RaftServer server, RaftGroup group, RaftPeerId self, Settings settings, boolean freshStorage) {
     this.server = server;
     this.group = group;
     this.self = self;
     this.settings = settings;
+    this.rejoinWatch = freshStorage
+        ? Thread.ofVirtual().name(self + "-rejoin-watch").start(this::watchRejoin)
+        : null;
   }
 
   /**
@@ -48,6 +56,7 @@ public final class RaftReplica implements AutoCloseable {
   public static RaftReplica start(NodeAddress node, RaftGroup group, StateMachine stateMachine, Settings settings,
                                   Path storageDir, String bindHost) throws IOException {
     Files.createDirectories(storageDir);
+    boolean freshStorage = !Files.exists(storageDir.resolve(group.getGroupId().getUuid().toString()));
     RaftPeerId self = RaftPeerId.valueOf(node.name());
     if (group.getPeer(self) == null) {
       throw new IllegalArgumentException(node.name() + " is not a member of its group " + group);
@@ -60,7 +69,7 @@ public final class RaftReplica implements AutoCloseable {
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
-    return new RaftReplica(server, group, self, settings);
+    return new RaftReplica(server, group, self, settings, freshStorage);
   }
 
   public RaftServer.Division division() {
@@ -126,8 +135,69 @@ public final class RaftReplica implements AutoCloseable {
     return c instanceof Exception e ? e : new RuntimeException(c);
   }
 
+  /**
+   * A replica restarted with empty storage (its data directory was wiped) may be stuck: Ratis' leader
+   * remembers how far this peer had replicated before the wipe and never sends it anything older, so the
+   * peer never gets the snapshot it needs. A new leader starts with no such memory. So while this replica
+   * has received nothing for {@link #REJOIN_STUCK_MILLIS} although it knows a leader, it asks that leader
+   * to hand leadership to the third peer (or to step down). A brand-new group never triggers it: its
+   * first leader's configuration entry reaches every peer at once. Bounded: a few attempts, then it stops.
+   */
+  private void watchRejoin() {
+    RaftServer.Division d;
+    try {
+      d = server.getDivision(group.getGroupId());
+    } catch (IOException e) {
+      return;
+    }
+    long leaderSeenAt = 0;
+    int attempts = 0;
+    try {
+      while (attempts < REJOIN_MAX_ATTEMPTS && !Thread.currentThread().isInterrupted()) {
+        Thread.sleep(REJOIN_POLL_MILLIS);
+        if (d.getRaftLog().getLastEntryTermIndex() != null || d.getStateMachine().getLatestSnapshot() != null) {
+          return; // caught up, or catching up: something arrived
+        }
+        var lifeCycle = d.getStateMachine().getLifeCycleState();
+        RaftPeerId leader = d.getInfo().getLeaderId();
+        if (leader == null || leader.equals(self) || lifeCycle.isPausingOrPaused()) {
+          leaderSeenAt = 0; // no leader yet, or a snapshot is being installed right now
+          continue;
+        }
+        long now = System.nanoTime();
+        if (leaderSeenAt == 0) {
+          leaderSeenAt = now;
+        } else if (now - leaderSeenAt >= TimeUnit.MILLISECONDS.toNanos(REJOIN_STUCK_MILLIS)) {
+          attempts++;
+          askLeaderToHandOver(leader);
+          leaderSeenAt = 0;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void askLeaderToHandOver(RaftPeerId leader) {
+    RaftPeerId successor = group.getPeers().stream().map(p -> p.getId())
+        .filter(id -> !id.equals(self) && !id.equals(leader)).findFirst().orElse(null);
+    LOG.warn("{}: storage was empty and leader {} sends nothing; asking it to hand leadership to {}",
+        self, leader, successor == null ? "anyone (step down)" : successor);
+    try (var client = RaftSetup.newClient(group, settings)) {
+      var reply = client.admin().transferLeadership(successor, leader, settings.raftWriteTimeoutMillis());
+      if (!reply.isSuccess() && successor != null) {
+        client.admin().transferLeadership(null, leader, settings.raftWriteTimeoutMillis());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{}: leadership hand-over failed, will retry: {}", self, e.toString());
+    }
+  }
+
   @Override
   public void close() throws IOException {
+    if (rejoinWatch != null) {
+      rejoinWatch.interrupt();
+    }
     server.close();
   }
 }

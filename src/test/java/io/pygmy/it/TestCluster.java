@@ -155,12 +155,22 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** Stock of an item as one catalog replica answers it (a linearizable read on that replica). */
+  /** The stock a replica reports; a 503 (a read that timed out on a busy machine) is asked again. */
   long stockOn(NodeAddress catalogReplica, int item) {
-    Reply r = get(catalogReplica.httpUrl() + "/books/" + item);
-    if (r.status() != 200) {
-      throw new IllegalStateException(catalogReplica.name() + " answered " + r.status() + ": " + r.raw().body());
-    }
-    return r.json().path("books").get(0).path("stock").asLong();
+    java.util.concurrent.atomic.AtomicLong stock = new java.util.concurrent.atomic.AtomicLong();
+    await(catalogReplica.name() + " serves book " + item)
+        .atMost(Duration.ofSeconds(30)).until(() -> {
+          Reply r = get(catalogReplica.httpUrl() + "/books/" + item);
+          if (r.status() == 503) {
+            return false;
+          }
+          if (r.status() != 200) {
+            throw new IllegalStateException(catalogReplica.name() + " answered " + r.status() + ": " + r.raw().body());
+          }
+          stock.set(r.json().path("books").get(0).path("stock").asLong());
+          return true;
+        });
+    return stock.get();
   }
 
   long stockViaFrontend(int frontendIndex, int item) {
