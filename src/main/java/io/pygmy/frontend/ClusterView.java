@@ -31,6 +31,18 @@ final class ClusterView {
         old == null ? 0 : old.lastHeardNanos(), false, error));
   }
 
+  /** Whether a healthy replica of {@code service} last reported a leader of its group. */
+  boolean leaderKnown(String service) {
+    for (NodeAddress node : backends) {
+      Observation o = observations.get(node.name());
+      if (node.service().id().equals(service) && o != null && o.healthy() && o.status() != null
+          && o.status().raft() != null && o.status().raft().leader() != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** One JSON-ready row per node, backends in config order, then {@code self}. */
   List<Map<String, Object>> rows(NodeStatus self) {
     long now = nanoClock.getAsLong();

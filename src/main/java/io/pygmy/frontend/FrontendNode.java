@@ -15,11 +15,14 @@ import io.pygmy.config.Service;
 import io.pygmy.config.Settings;
 import io.pygmy.http.ApiException;
 import io.pygmy.http.ErrorCode;
+import io.pygmy.http.Health;
 import io.pygmy.http.Headers;
 import io.pygmy.http.HttpServers;
 import io.pygmy.http.HttpTransport;
 import io.pygmy.http.Json;
 import io.pygmy.http.Requests;
+import io.pygmy.metrics.NodeMetrics;
+import io.pygmy.metrics.RouteWindow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +56,7 @@ public final class FrontendNode implements AutoCloseable {
   private final Backends backends;
   private final ReadCache cache;
   private final ClusterView view;
+  private final NodeMetrics metrics;
   private final Javalin http;
 
   private FrontendNode(ClusterConfig config, NodeAddress node, AdminToken adminToken) {
@@ -71,7 +75,9 @@ public final class FrontendNode implements AutoCloseable {
     List<NodeAddress> backendNodes = new ArrayList<>(config.nodes(Service.CATALOG));
     backendNodes.addAll(config.nodes(Service.ORDER));
     this.view = new ClusterView(backendNodes, System::nanoTime);
-    this.http = HttpServers.create("frontend", settings, c -> { });
+    this.metrics = NodeMetrics.forNode("frontend", node.name());
+    metrics.bindCache(cache::stats);
+    this.http = HttpServers.create(metrics, settings, c -> { });
     routes(http);
     http.start(config.bindHostFor(node), node.httpPort());
     Map<String, String> hello = Map.of("name", node.name(), "url", node.httpUrl(), "incarnation", identity.incarnation());
@@ -119,7 +125,7 @@ public final class FrontendNode implements AutoCloseable {
           : "/orders?recent=" + Requests.positiveInt(ctx.queryParamAsClass("recent", String.class).getOrDefault("20"), "recent");
       forward(ctx, backends.get(order, path, HttpServers.requestId(ctx)));
     });
-    app.get("/api/cluster", ctx -> ctx.json(Map.of("nodes", view.rows(status()), "cache", cache.stats())));
+    app.get("/api/cluster", ctx -> ctx.json(cluster()));
     app.post("/api/admin/cache", ctx -> {
       requireAdmin(ctx);
       boolean on = Requests.body(ctx, Switch.class).enabled();
@@ -139,12 +145,24 @@ public final class FrontendNode implements AutoCloseable {
       ctx.json(Map.of("incarnation", identity.incarnation()));
     });
     app.get("/status", ctx -> ctx.json(status()));
-    app.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
-    app.get("/health/ready", ctx -> {
-      boolean ready = catalog.replicas().stream().anyMatch(n -> catalog.isUp(n.name()))
-          && order.replicas().stream().anyMatch(n -> order.isUp(n.name()));
-      ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready"));
-    });
+    Health.routes(app, () -> Health.frontend(
+        (int) catalog.replicas().stream().filter(n -> catalog.isUp(n.name())).count(),
+        (int) order.replicas().stream().filter(n -> order.isUp(n.name())).count(),
+        view.leaderKnown(Service.CATALOG.id()), view.leaderKnown(Service.ORDER.id())));
+  }
+
+  /** What the dashboard shows: every node, the cache, recent traffic per route and buys by outcome. */
+  private Map<String, Object> cluster() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("nodes", view.rows(status()));
+    out.put("cache", cache.stats());
+    out.put("traffic", metrics.recentTraffic().stream().map(RouteWindow.RouteStats::toMap).toList());
+    Map<String, Object> buys = new LinkedHashMap<>();
+    for (String outcome : List.of("confirmed", "rejected", "failed")) {
+      buys.put(outcome, (long) metrics.buys(outcome));
+    }
+    out.put("buys", buys);
+    return out;
   }
 
   record Switch(boolean enabled) {}
@@ -265,11 +283,20 @@ public final class FrontendNode implements AutoCloseable {
     String key = idempotencyKey(ctx);
     ctx.header(Headers.IDEMPOTENCY_KEY, key);
     byte[] body = Json.bytes(Map.of("key", key, "item", item, "quantity", quantity));
-    HttpTransport.Response r = backends.post(order, "/orders", body, settings.buyAttempts(), HttpServers.requestId(ctx));
+    HttpTransport.Response r;
+    try {
+      r = backends.post(order, "/orders", body, settings.buyAttempts(), HttpServers.requestId(ctx));
+    } catch (ApiException e) {
+      metrics.countBuy("failed");
+      throw e;
+    }
     HttpServers.addDownstreamTiming(ctx, r.serverTiming());
     if (r.status() != 201) {
-      throw passThrough(r);
+      ApiException e = passThrough(r);
+      metrics.countBuy(e.code() == ErrorCode.OUT_OF_STOCK ? "rejected" : "failed");
+      throw e;
     }
+    metrics.countBuy("confirmed");
     return readTree(r.body());
   }
 
@@ -397,5 +424,6 @@ public final class FrontendNode implements AutoCloseable {
     http.stop();
     workers.shutdownNow();
     transport.close();
+    metrics.close();
   }
 }
