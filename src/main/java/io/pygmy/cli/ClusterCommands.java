@@ -81,7 +81,8 @@ public final class ClusterCommands {
 
     LocalCluster cluster(ClusterConfig config) {
       quietSupervisorLog();
-      return new LocalCluster(config, dataDir(), launcher());
+      // A cluster these commands run is a person's local cluster: its dashboard may kill and restart nodes.
+      return new LocalCluster(config, dataDir(), launcher()).offerNodeControl();
     }
 
     PrintWriter out() {

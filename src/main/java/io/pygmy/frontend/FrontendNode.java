@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
 import io.pygmy.catalog.Book;
 import io.pygmy.catalog.CacheKeys;
 import io.pygmy.catalog.CatalogNode;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +59,7 @@ public final class FrontendNode implements AutoCloseable {
   private final ReadCache cache;
   private final ClusterView view;
   private final NodeMetrics metrics;
+  private final Optional<NodeControl> nodeControl;
   private final Javalin http;
 
   private FrontendNode(ClusterConfig config, NodeAddress node, AdminToken adminToken) {
@@ -77,12 +80,19 @@ public final class FrontendNode implements AutoCloseable {
     this.view = new ClusterView(backendNodes, System::nanoTime);
     this.metrics = NodeMetrics.forNode("frontend", node.name());
     metrics.bindCache(cache::stats);
-    this.http = HttpServers.create(metrics, settings, c -> { });
+    this.nodeControl = NodeControl.fromSystemProperties(config);
+    this.http = HttpServers.create(metrics, settings, c -> c.staticFiles.add(files -> {
+      files.hostedPath = "/";
+      files.directory = "/public"; // the storefront and the dashboard: plain files in the jar, no build step
+      files.location = Location.CLASSPATH;
+      files.headers = Map.of("Cache-Control", "no-cache");
+    }));
     routes(http);
     http.start(config.bindHostFor(node), node.httpPort());
     Map<String, String> hello = Map.of("name", node.name(), "url", node.httpUrl(), "incarnation", identity.incarnation());
     new Heartbeats(settings, transport, workers, hello, catalog, order, cache, view).start(scheduler);
     LOG.info("frontend {} serving on {}; admin token from {}", node.name(), node.httpUrl(), adminToken.source());
+    nodeControl.ifPresent(c -> LOG.info("local cluster in {}: the dashboard may kill and start nodes", c.dataDir()));
   }
 
   public static FrontendNode start(ClusterConfig config, NodeAddress node, AdminToken adminToken) throws IOException {
@@ -126,6 +136,20 @@ public final class FrontendNode implements AutoCloseable {
       forward(ctx, backends.get(order, path, HttpServers.requestId(ctx)));
     });
     app.get("/api/cluster", ctx -> ctx.json(cluster()));
+    app.get("/dashboard", ctx -> ctx.contentType("text/html; charset=utf-8").header("Cache-Control", "no-cache")
+        .result(page("/public/dashboard.html")));
+    nodeControl.ifPresent(control -> {
+      app.post("/api/admin/nodes/{name}/kill", ctx -> {
+        requireAdmin(ctx);
+        LOG.warn("admin: kill {} from the dashboard", ctx.pathParam("name"));
+        ctx.json(control.kill(ctx.pathParam("name")));
+      });
+      app.post("/api/admin/nodes/{name}/start", ctx -> {
+        requireAdmin(ctx);
+        LOG.warn("admin: start {} from the dashboard", ctx.pathParam("name"));
+        ctx.json(control.start(ctx.pathParam("name")));
+      });
+    });
     app.post("/api/admin/cache", ctx -> {
       requireAdmin(ctx);
       boolean on = Requests.body(ctx, Switch.class).enabled();
@@ -162,7 +186,17 @@ public final class FrontendNode implements AutoCloseable {
       buys.put(outcome, (long) metrics.buys(outcome));
     }
     out.put("buys", buys);
+    out.put("nodeControl", nodeControl.isPresent());
     return out;
+  }
+
+  private static byte[] page(String resource) throws IOException {
+    try (var in = FrontendNode.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw ApiException.notFound("no page " + resource);
+      }
+      return in.readAllBytes();
+    }
   }
 
   record Switch(boolean enabled) {}
