@@ -94,18 +94,50 @@ function renderNodes(nodes) {
       h('td', { class: 'role-' + role, title: down && n.role && n.role !== 'UNKNOWN' ? 'last seen as ' + n.role : null },
         role.toLowerCase()),
       h('td', { class: 'num' }, n.term ?? '—'),
-      h('td', {}, replica ? (n.leader ?? leaders[n.service] ?? 'none known') : '—'),
+      h('td', {}, replica && !down ? (n.leader ?? leaders[n.service] ?? 'none known') : '—'),
       h('td', { class: 'num' }, n.commitIndex ?? '—'),
       h('td', { class: 'num' }, n.appliedIndex ?? '—'),
-      h('td', {}, h('span', { class: 'badge ' + (down ? 'bad' : 'ok') }, down ? 'unhealthy' : 'healthy'),
-        n.error ? h('span', { class: 'meta', title: n.error }, ' ⓘ') : null),
+      h('td', {}, h('span', { class: 'badge ' + (down ? 'bad' : 'ok'), title: n.error || null },
+        down ? 'unhealthy' : 'healthy')),
       h('td', { class: 'num' }, n.lastHeartbeatMillisAgo !== undefined ? duration(n.lastHeartbeatMillisAgo) + ' ago'
         : (n.service === 'frontend' ? 'self' : '—')),
       h('td', { class: 'num' }, down ? '—' : duration(n.uptimeMillis)),
       h('td', { class: 'num' }, down ? '—' : (n.pid ?? '—')),
       actions);
   });
-  $('nodes').tBodies[0].replaceChildren(...rows);
+  patchRows($('nodes').tBodies[0], rows);
+}
+
+/**
+ * Puts the fresh rows in place without rebuilding what did not change, so the row a person is on keeps
+ * its keyboard focus across polls: a cell holding the focused button only has its buttons' state updated.
+ */
+function patchRows(body, rows) {
+  const old = new Map([...body.rows].filter((r) => r.dataset.node).map((r) => [r.dataset.node, r]));
+  if (old.size !== rows.length || rows.some((r) => !old.has(r.dataset.node))) {
+    body.replaceChildren(...rows);
+    return;
+  }
+  rows.forEach((fresh, i) => {
+    const row = old.get(fresh.dataset.node);
+    if (body.rows[i] !== row) body.insertBefore(row, body.rows[i] || null);
+    for (const attr of ['data-role', 'data-healthy', 'class']) {
+      if (fresh.hasAttribute(attr)) row.setAttribute(attr, fresh.getAttribute(attr)); else row.removeAttribute(attr);
+    }
+    const cells = [...fresh.cells];
+    while (row.cells.length > cells.length) row.deleteCell(-1);
+    cells.forEach((cell, c) => {
+      const mine = row.cells[c];
+      if (!mine) { row.append(cell); return; }
+      if (mine.outerHTML === cell.outerHTML) return;
+      if (mine.contains(document.activeElement) && mine.querySelectorAll('button').length === cell.querySelectorAll('button').length) {
+        const buttons = cell.querySelectorAll('button');
+        mine.querySelectorAll('button').forEach((b, k) => { b.disabled = buttons[k].disabled; });
+        return;
+      }
+      row.replaceChild(cell, mine);
+    });
+  });
 }
 
 // ------------------------------------------------------------------ cache, buys, traffic
@@ -120,7 +152,9 @@ function renderCache(c) {
     figure('hit ratio', c.hitRatio === undefined ? '—' : fmt(100 * c.hitRatio, 1) + ' %', 'cache-hit-ratio'),
     figure('invalidations', c.invalidations ?? '—', 'cache-invalidations'),
     figure('hits / misses', (c.hits ?? '—') + ' / ' + (c.misses ?? '—')),
-    figure('state', c.enabled === false ? 'disabled' : c.leaseValid === false ? 'lease lapsed' : 'serving'));
+    h('p', { class: 'meta', id: 'cache-state' }, c.enabled === false ? 'The cache is switched off.'
+      : c.leaseValid === false ? 'Serving from the catalog: the cache lease lapsed (a catalog replica is not renewing it).'
+      : 'Serving reads from the cache.'));
 }
 
 function renderBuys(b) {
@@ -151,21 +185,26 @@ function renderTraffic(routes) {
       h('td', { class: 'num' }, fmt(r.latencyMillisP99, 2)),
       h('td', { class: 'num' }, r.errors))));
   }
-  updateRouteChoice();
+  updateRouteChoice(routes);
   drawChart();
 }
 
-function updateRouteChoice() {
+let routeChosen = false; // once a person picks a route, the chart stays on it
+$('chart-route').addEventListener('change', () => { routeChosen = true; drawChart(); });
+
+/** Until a person picks one, the chart follows the busiest route other than this page's own polling. */
+function updateRouteChoice(routes) {
   const select = $('chart-route');
-  const routes = [...history.keys()].sort();
+  const known = [...history.keys()].sort();
   const current = select.value;
-  if (select.options.length !== routes.length) {
-    select.replaceChildren(...routes.map((r) => h('option', { value: r }, r)));
-    const preferred = current && routes.includes(current) ? current
-      : routes.find((r) => r.startsWith('POST /api/orders')) || routes.find((r) => r.includes('/api/books'))
-      || routes.find((r) => r !== 'GET /api/cluster') || routes[0];
-    if (preferred) select.value = preferred;
+  if (select.options.length !== known.length) {
+    select.replaceChildren(...known.map((r) => h('option', { value: r }, r)));
   }
+  const own = (r) => r === 'GET /api/cluster' || r.endsWith(' static') || r === 'GET /metrics';
+  const busiest = routes.filter((r) => !own(r.route)).sort((a, b) => b.requests - a.requests)[0];
+  const choice = routeChosen && known.includes(current) ? current
+    : busiest ? busiest.route : (known.includes(current) ? current : known[0]);
+  if (choice) select.value = choice;
 }
 
 // ------------------------------------------------------------------ chart (hand-written SVG)
@@ -241,6 +280,7 @@ $('token-form').addEventListener('submit', async (e) => {
   const r = await fetch('/api/admin/nodes/-/kill', { method: 'POST', headers: { Authorization: 'Bearer ' + value } });
   if (r.status === 401) {
     $('action-result').textContent = 'That token was refused.';
+    $('admin-token').select();
     return;
   }
   sessionStorage.setItem(TOKEN_KEY, value);
