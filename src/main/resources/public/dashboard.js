@@ -212,7 +212,7 @@ function updateRouteChoice(routes) {
 function drawChart() {
   const svg = $('chart');
   const points = history.get($('chart-route').value) || [];
-  const W = 600, H = 170, left = 44, bottom = 18, top = 8;
+  const W = 900, H = 200, left = 64, bottom = 18, top = 10;
   const values = points.flatMap((p) => [p.p50, p.p99]).filter((v) => v !== null);
   const max = niceMax(Math.max(1, ...values));
   const x = (i) => left + (W - left - 4) * (HISTORY === 1 ? 0 : (i + HISTORY - points.length) / (HISTORY - 1));
@@ -227,7 +227,7 @@ function drawChart() {
   for (const f of [0, 0.5, 1]) {
     grid.append(el('line', { x1: left, x2: W, y1: y(max * f), y2: y(max * f) }));
     const label = el('text', { x: left - 6, y: y(max * f) + 4, 'text-anchor': 'end' });
-    label.textContent = fmt(max * f, max * f < 10 ? 1 : 0) + ' ms';
+    label.textContent = max * f >= 1000 ? fmt(max * f / 1000, 1) + ' s' : fmt(max * f, max * f < 10 ? 1 : 0) + ' ms';
     grid.append(label);
   }
   const path = (key) => {
