@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -42,6 +43,8 @@ public final class NodeMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc;
   private final RouteWindow recent;
+  /** Timers by "method route status"; bounded because routes are templates and statuses few. */
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final String tier;
 
   private NodeMetrics(String tier, String node, LongSupplier nanoClock, boolean jvm) {
@@ -85,13 +88,18 @@ public final class NodeMetrics implements AutoCloseable {
    * the raw path, so the number of series stays bounded.
    */
   public void recordRequest(String method, String route, int status, long latencyNanos) {
-    Timer.builder("pygmy.http.requests")
-        .description("HTTP requests answered by this node, by route and status")
-        .tags(Tags.of("method", method, "route", route, "status", Integer.toString(status)))
-        .serviceLevelObjectives(LATENCY_BUCKETS)
-        .register(registry)
-        .record(latencyNanos, TimeUnit.NANOSECONDS);
-    recent.record(method + " " + route, latencyNanos, status >= 500);
+    String series = method + " " + route;
+    // The registry would find the timer too, but only after building its id: this is on every request.
+    Timer timer = timers.get(series + " " + status);
+    if (timer == null) {
+      timer = timers.computeIfAbsent(series + " " + status, k -> Timer.builder("pygmy.http.requests")
+          .description("HTTP requests answered by this node, by route and status")
+          .tags(Tags.of("method", method, "route", route, "status", Integer.toString(status)))
+          .serviceLevelObjectives(LATENCY_BUCKETS)
+          .register(registry));
+    }
+    timer.record(latencyNanos, TimeUnit.NANOSECONDS);
+    recent.record(series, latencyNanos, status >= 500);
   }
 
   /** Counts a buy by its outcome: {@code confirmed}, {@code rejected} (out of stock) or {@code failed}. */
