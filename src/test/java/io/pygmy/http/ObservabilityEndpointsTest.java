@@ -51,7 +51,8 @@ class ObservabilityEndpointsTest {
   }
 
   private HttpResponse<String> get(String path, String requestId) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5));
+    // A bound, not a wait: generous because a starved two-core box has taken more than 5 s to answer.
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (requestId != null) {
       b.header(HttpServers.REQUEST_ID, requestId);
     }
