@@ -10,11 +10,13 @@ import io.pygmy.config.Service;
 import io.pygmy.config.Settings;
 import io.pygmy.http.ApiException;
 import io.pygmy.http.ErrorCode;
+import io.pygmy.http.Health;
 import io.pygmy.http.Headers;
 import io.pygmy.http.HttpServers;
 import io.pygmy.http.HttpTransport;
 import io.pygmy.http.Json;
 import io.pygmy.http.Requests;
+import io.pygmy.metrics.NodeMetrics;
 import io.pygmy.raft.RaftCalls;
 import io.pygmy.raft.RaftReplica;
 import io.pygmy.raft.RaftSetup;
@@ -58,6 +60,7 @@ public final class CatalogNode implements AutoCloseable {
   private final CatalogStateMachine stateMachine;
   private final RaftReplica replica;
   private final RaftClient client;
+  private final NodeMetrics metrics;
   private final Javalin http;
   private final ScheduledFuture<?> seeder;
 
@@ -74,7 +77,9 @@ public final class CatalogNode implements AutoCloseable {
     this.replica = RaftReplica.start(node, group, stateMachine, settings, dataDir.resolve("raft"),
         config.bindHostFor(node));
     this.client = RaftSetup.newClient(group, settings);
-    this.http = HttpServers.create("catalog", settings, c -> { });
+    this.metrics = NodeMetrics.forNode("catalog", node.name());
+    metrics.bindRaft(replica::status);
+    this.http = HttpServers.create(metrics, settings, c -> { });
     routes(http);
     http.start(config.bindHostFor(node), node.httpPort());
     this.seeder = scheduler.scheduleWithFixedDelay(() -> seedIfLeader(initialBooks), 100, 250, TimeUnit.MILLISECONDS);
@@ -152,14 +157,7 @@ public final class CatalogNode implements AutoCloseable {
       LOG.warn("cache invalidation {} on {} (benchmark switch)", s.enabled() ? "ENABLED" : "DISABLED", identity.node().name());
       ctx.json(Map.of("invalidation", s.enabled()));
     });
-    app.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
-    app.get("/health/ready", ctx -> {
-      var raft = replica.status();
-      boolean seeded = stateMachine.inspect(Inventory::seeded);
-      boolean ready = raft.leader() != null && seeded && raft.appliedIndex() >= raft.commitIndex() - 1000;
-      ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready", "leader",
-          String.valueOf(raft.leader()), "seeded", seeded));
-    });
+    Health.routes(app, () -> Health.catalog(replica.status(), stateMachine.inspect(Inventory::seeded)));
   }
 
   /** A frontend's heartbeat: who it is and where to send its invalidations. */
@@ -310,6 +308,7 @@ public final class CatalogNode implements AutoCloseable {
     scheduler.shutdownNow();
     virtualThreads.shutdownNow();
     transport.close();
+    metrics.close();
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -81,7 +81,8 @@ public final class ClusterCommands {
 
     LocalCluster cluster(ClusterConfig config) {
       quietSupervisorLog();
-      return new LocalCluster(config, dataDir(), launcher());
+      // A cluster these commands run is a person's local cluster: its dashboard may kill and restart nodes.
+      return new LocalCluster(config, dataDir(), launcher()).offerNodeControl();
     }
 
     PrintWriter out() {
@@ -271,6 +272,8 @@ public final class ClusterCommands {
       for (NodeAddress f : config.nodes(Service.FRONTEND)) {
         b.append("  Storefront  ").append(f.httpUrl()).append('\n');
       }
+      b.append("  Dashboard   ").append(url).append("/dashboard   (every node live; kill and restart replicas with the admin token)\n")
+          .append("  Metrics     ").append(url).append("/metrics   (Prometheus text; every node serves its own)\n");
       b.append("  Try it      curl '").append(url).append("/search?topic=ds'\n")
           .append("              curl '").append(url).append("/lookup?item=3'\n")
           .append("              curl '").append(url).append("/buy?item=3'\n")

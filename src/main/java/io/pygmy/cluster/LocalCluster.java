@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+  /**
+   * Set on the frontends of a cluster run by {@code pygmy up} (and its kill/start commands) to the data
+   * directory: it tells a frontend it may offer to kill and restart nodes, and where their pid files are.
+   */
+  public static final String NODE_CONTROL_PROPERTY = "pygmy.localClusterDir";
 
   private final ClusterConfig config;
   private final Path dataDir;
@@ -42,6 +47,7 @@ public final class LocalCluster implements AutoCloseable {
   private final Map<String, Process> started = new LinkedHashMap<>();
   private Path booksFile;
   private boolean tiedToThisProcess;
+  private boolean nodeControl;
 
   /** How to run a node: which java, which classpath, which JVM flags. */
   public record Launcher(String java, String classpath, List<String> jvmFlags) {
@@ -115,6 +121,12 @@ public final class LocalCluster implements AutoCloseable {
     return this;
   }
 
+  /** Frontends started from now on offer the dashboard's kill and restart buttons (see {@link #NODE_CONTROL_PROPERTY}). */
+  public LocalCluster offerNodeControl() {
+    this.nodeControl = true;
+    return this;
+  }
+
   public ClusterConfig config() {
     return config;
   }
@@ -174,6 +186,9 @@ public final class LocalCluster implements AutoCloseable {
     cmd.add("-Dpygmy.node=" + name);
     if (tiedToThisProcess) {
       cmd.add("-Dpygmy.exitWithPid=" + ProcessHandle.current().pid());
+    }
+    if (nodeControl && node.service() == Service.FRONTEND) {
+      cmd.add("-D" + NODE_CONTROL_PROPERTY + "=" + dataDir);
     }
     cmd.addAll(List.of("-cp", launcher.classpath(), "io.pygmy.Main", node.service().id(), "--name", name,
         "--config", configFile().toString(), "--data", dataDir.toString()));

@@ -31,6 +31,22 @@ final class ClusterView {
         old == null ? 0 : old.lastHeardNanos(), false, error));
   }
 
+  /**
+   * Whether a healthy replica of {@code service} last reported a leader of its group, or reported being
+   * it. (ReplicaStatus's JSON leaves out {@code leader}: its {@code @JsonIgnore isLeader()} hides the
+   * property, so the role is what reliably crosses the wire.)
+   */
+  boolean leaderKnown(String service) {
+    for (NodeAddress node : backends) {
+      Observation o = observations.get(node.name());
+      if (node.service().id().equals(service) && o != null && o.healthy() && o.status() != null
+          && o.status().raft() != null && (o.status().raft().leader() != null || o.status().raft().isLeader())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** One JSON-ready row per node, backends in config order, then {@code self}. */
   List<Map<String, Object>> rows(NodeStatus self) {
     long now = nanoClock.getAsLong();

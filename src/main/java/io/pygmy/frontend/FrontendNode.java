@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
 import io.pygmy.catalog.Book;
 import io.pygmy.catalog.CacheKeys;
 import io.pygmy.catalog.CatalogNode;
@@ -15,11 +16,14 @@ import io.pygmy.config.Service;
 import io.pygmy.config.Settings;
 import io.pygmy.http.ApiException;
 import io.pygmy.http.ErrorCode;
+import io.pygmy.http.Health;
 import io.pygmy.http.Headers;
 import io.pygmy.http.HttpServers;
 import io.pygmy.http.HttpTransport;
 import io.pygmy.http.Json;
 import io.pygmy.http.Requests;
+import io.pygmy.metrics.NodeMetrics;
+import io.pygmy.metrics.RouteWindow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +58,8 @@ public final class FrontendNode implements AutoCloseable {
   private final Backends backends;
   private final ReadCache cache;
   private final ClusterView view;
+  private final NodeMetrics metrics;
+  private final Optional<NodeControl> nodeControl;
   private final Javalin http;
 
   private FrontendNode(ClusterConfig config, NodeAddress node, AdminToken adminToken) {
@@ -71,12 +78,21 @@ public final class FrontendNode implements AutoCloseable {
     List<NodeAddress> backendNodes = new ArrayList<>(config.nodes(Service.CATALOG));
     backendNodes.addAll(config.nodes(Service.ORDER));
     this.view = new ClusterView(backendNodes, System::nanoTime);
-    this.http = HttpServers.create("frontend", settings, c -> { });
+    this.metrics = NodeMetrics.forNode("frontend", node.name());
+    metrics.bindCache(cache::stats);
+    this.nodeControl = NodeControl.fromSystemProperties(config);
+    this.http = HttpServers.create(metrics, settings, c -> c.staticFiles.add(files -> {
+      files.hostedPath = "/";
+      files.directory = "/public"; // the storefront and the dashboard: plain files in the jar, no build step
+      files.location = Location.CLASSPATH;
+      files.headers = Map.of("Cache-Control", "no-cache");
+    }));
     routes(http);
     http.start(config.bindHostFor(node), node.httpPort());
     Map<String, String> hello = Map.of("name", node.name(), "url", node.httpUrl(), "incarnation", identity.incarnation());
     new Heartbeats(settings, transport, workers, hello, catalog, order, cache, view).start(scheduler);
     LOG.info("frontend {} serving on {}; admin token from {}", node.name(), node.httpUrl(), adminToken.source());
+    nodeControl.ifPresent(c -> LOG.info("local cluster in {}: the dashboard may kill and start nodes", c.dataDir()));
   }
 
   public static FrontendNode start(ClusterConfig config, NodeAddress node, AdminToken adminToken) throws IOException {
@@ -119,7 +135,21 @@ public final class FrontendNode implements AutoCloseable {
           : "/orders?recent=" + Requests.positiveInt(ctx.queryParamAsClass("recent", String.class).getOrDefault("20"), "recent");
       forward(ctx, backends.get(order, path, HttpServers.requestId(ctx)));
     });
-    app.get("/api/cluster", ctx -> ctx.json(Map.of("nodes", view.rows(status()), "cache", cache.stats())));
+    app.get("/api/cluster", ctx -> ctx.json(cluster()));
+    app.get("/dashboard", ctx -> ctx.contentType("text/html; charset=utf-8").header("Cache-Control", "no-cache")
+        .result(page("/public/dashboard.html")));
+    nodeControl.ifPresent(control -> {
+      app.post("/api/admin/nodes/{name}/kill", ctx -> {
+        requireAdmin(ctx);
+        LOG.warn("admin: kill {} from the dashboard", ctx.pathParam("name"));
+        ctx.json(control.kill(ctx.pathParam("name")));
+      });
+      app.post("/api/admin/nodes/{name}/start", ctx -> {
+        requireAdmin(ctx);
+        LOG.warn("admin: start {} from the dashboard", ctx.pathParam("name"));
+        ctx.json(control.start(ctx.pathParam("name")));
+      });
+    });
     app.post("/api/admin/cache", ctx -> {
       requireAdmin(ctx);
       boolean on = Requests.body(ctx, Switch.class).enabled();
@@ -139,12 +169,34 @@ public final class FrontendNode implements AutoCloseable {
       ctx.json(Map.of("incarnation", identity.incarnation()));
     });
     app.get("/status", ctx -> ctx.json(status()));
-    app.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
-    app.get("/health/ready", ctx -> {
-      boolean ready = catalog.replicas().stream().anyMatch(n -> catalog.isUp(n.name()))
-          && order.replicas().stream().anyMatch(n -> order.isUp(n.name()));
-      ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready"));
-    });
+    Health.routes(app, () -> Health.frontend(
+        (int) catalog.replicas().stream().filter(n -> catalog.isUp(n.name())).count(),
+        (int) order.replicas().stream().filter(n -> order.isUp(n.name())).count(),
+        view.leaderKnown(Service.CATALOG.id()), view.leaderKnown(Service.ORDER.id())));
+  }
+
+  /** What the dashboard shows: every node, the cache, recent traffic per route and buys by outcome. */
+  private Map<String, Object> cluster() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("nodes", view.rows(status()));
+    out.put("cache", cache.stats());
+    out.put("traffic", metrics.recentTraffic().stream().map(RouteWindow.RouteStats::toMap).toList());
+    Map<String, Object> buys = new LinkedHashMap<>();
+    for (String outcome : List.of("confirmed", "rejected", "failed")) {
+      buys.put(outcome, (long) metrics.buys(outcome));
+    }
+    out.put("buys", buys);
+    out.put("nodeControl", nodeControl.isPresent());
+    return out;
+  }
+
+  private static byte[] page(String resource) throws IOException {
+    try (var in = FrontendNode.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw ApiException.notFound("no page " + resource);
+      }
+      return in.readAllBytes();
+    }
   }
 
   record Switch(boolean enabled) {}
@@ -265,11 +317,20 @@ public final class FrontendNode implements AutoCloseable {
     String key = idempotencyKey(ctx);
     ctx.header(Headers.IDEMPOTENCY_KEY, key);
     byte[] body = Json.bytes(Map.of("key", key, "item", item, "quantity", quantity));
-    HttpTransport.Response r = backends.post(order, "/orders", body, settings.buyAttempts(), HttpServers.requestId(ctx));
+    HttpTransport.Response r;
+    try {
+      r = backends.post(order, "/orders", body, settings.buyAttempts(), HttpServers.requestId(ctx));
+    } catch (ApiException e) {
+      metrics.countBuy("failed");
+      throw e;
+    }
     HttpServers.addDownstreamTiming(ctx, r.serverTiming());
     if (r.status() != 201) {
-      throw passThrough(r);
+      ApiException e = passThrough(r);
+      metrics.countBuy(e.code() == ErrorCode.OUT_OF_STOCK ? "rejected" : "failed");
+      throw e;
     }
+    metrics.countBuy("confirmed");
     return readTree(r.body());
   }
 
@@ -397,5 +458,6 @@ public final class FrontendNode implements AutoCloseable {
     http.stop();
     workers.shutdownNow();
     transport.close();
+    metrics.close();
   }
 }

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.pygmy.config.Settings;
+import io.pygmy.metrics.NodeMetrics;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -15,7 +16,8 @@ import org.slf4j.MDC;
 /**
  * Builds the HTTP server every node runs: Javalin on Jetty with virtual threads, JSON errors for every
  * failure (including 404s of unknown routes and 413s of oversized bodies), a request id that travels
- * across tiers, and a {@code Server-Timing} entry for this tier.
+ * across tiers, a {@code Server-Timing} entry for this tier, and {@code GET /metrics}: every answered
+ * request is counted by route and status, with its latency, in the node's {@link NodeMetrics}.
  */
 public final class HttpServers {
   public static final String REQUEST_ID = "X-Request-Id";
@@ -23,16 +25,22 @@ public final class HttpServers {
   private static final String DOWNSTREAM_TIMING = "pygmy.downstreamTiming";
   private static final String ERROR_WRITTEN = "pygmy.errorWritten";
   private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  /** The route label of requests no route matched (unknown paths): one series, whatever was asked. */
+  static final String UNMATCHED_ROUTE = "unmatched";
+  /** The route label of static files (the storefront's HTML, CSS and JavaScript). */
+  static final String STATIC_ROUTE = "static";
   private static final Logger ACCESS = LoggerFactory.getLogger("pygmy.access");
   private static final Logger LOG = LoggerFactory.getLogger(HttpServers.class);
 
   private HttpServers() {}
 
   /**
-   * @param tier the name this server reports in Server-Timing ("frontend", "catalog", "order")
+   * @param metrics where requests are counted; its tier is the name reported in Server-Timing
    * @param extra further configuration, e.g. static files
    */
-  public static Javalin create(String tier, Settings settings, Consumer<io.javalin.config.JavalinConfig> extra) {
+  public static Javalin create(NodeMetrics metrics, Settings settings, Consumer<io.javalin.config.JavalinConfig> extra) {
+    String tier = metrics.tier();
     Javalin app = Javalin.create(config -> {
       config.useVirtualThreads = true;
       config.showJavalinBanner = false;
@@ -41,7 +49,12 @@ public final class HttpServers {
       config.http.generateEtags = false;
       config.router.ignoreTrailingSlashes = true;
       config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-      config.requestLogger.http(HttpServers::logRequest);
+      config.requestLogger.http((ctx, millis) -> {
+        Long start = ctx.attribute(START_NANOS);
+        long nanos = start != null ? System.nanoTime() - start : (long) (millis * 1e6);
+        metrics.recordRequest(ctx.method().name(), routeOf(ctx), ctx.statusCode(), nanos);
+        logRequest(ctx, millis);
+      });
       extra.accept(config);
     });
     app.before(ctx -> {
@@ -61,6 +74,7 @@ public final class HttpServers {
       }
       MDC.remove("requestId");
     });
+    app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
     app.exception(ApiException.class, (e, ctx) -> writeError(ctx, e.code(), e.getMessage(), e.detail()));
     app.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx, fromStatus(e.getStatus()), e.getMessage(), null));
     app.exception(Exception.class, (e, ctx) -> {
@@ -102,6 +116,20 @@ public final class HttpServers {
     ctx.result(Json.bytes(ErrorBody.of(code, message, requestId(ctx), detail)));
   }
 
+  /** The matched route template, so metrics have one series per route, not one per id asked for. */
+  static String routeOf(Context ctx) {
+    try {
+      String path = ctx.endpointHandlerPath();
+      // Javalin 6 answers a message, not an exception, when no endpoint matched.
+      if (path != null && path.startsWith("/") && !path.equals("*")) {
+        return path;
+      }
+    } catch (RuntimeException e) {
+      // No endpoint matched: a static file or an unknown path.
+    }
+    return ctx.statusCode() == 404 ? UNMATCHED_ROUTE : STATIC_ROUTE;
+  }
+
   private static ErrorCode fromStatus(int status) {
     return switch (status) {
       case 400 -> ErrorCode.BAD_REQUEST;
@@ -121,6 +149,10 @@ public final class HttpServers {
     if (read ? ACCESS.isDebugEnabled() : ACCESS.isInfoEnabled()) {
       String line = String.format(java.util.Locale.ROOT, "method=%s path=%s status=%d millis=%.3f requestId=%s",
           ctx.method(), ctx.path(), ctx.statusCode(), millis, requestId(ctx));
+      String key = ctx.res().getHeader(Headers.IDEMPOTENCY_KEY);
+      if (key != null) {
+        line += " key=" + key; // a buy's key names its reservation in the catalog and its order
+      }
       if (read) {
         ACCESS.debug(line);
       } else {

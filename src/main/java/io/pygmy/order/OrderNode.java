@@ -10,10 +10,12 @@ import io.pygmy.config.Service;
 import io.pygmy.config.Settings;
 import io.pygmy.http.ApiException;
 import io.pygmy.http.ErrorCode;
+import io.pygmy.http.Health;
 import io.pygmy.http.HttpServers;
 import io.pygmy.http.Json;
 import io.pygmy.http.Requests;
 import io.pygmy.http.ServerTiming;
+import io.pygmy.metrics.NodeMetrics;
 import io.pygmy.raft.RaftReplica;
 import io.pygmy.raft.RaftSetup;
 import java.io.IOException;
@@ -46,6 +48,7 @@ public final class OrderNode implements AutoCloseable {
   private final BuyCoordinator coordinator;
   private final Reconciler reconciler;
   private final ScheduledExecutorService scheduler;
+  private final NodeMetrics metrics;
   private final Javalin http;
 
   private OrderNode(ClusterConfig config, NodeAddress node, Path dataDir) throws IOException {
@@ -62,7 +65,9 @@ public final class OrderNode implements AutoCloseable {
     this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("reconciler").factory());
     scheduler.scheduleWithFixedDelay(reconciler::runOnce, settings.reconcileIntervalMillis(),
         settings.reconcileIntervalMillis(), TimeUnit.MILLISECONDS);
-    this.http = HttpServers.create("order", settings, c -> { });
+    this.metrics = NodeMetrics.forNode("order", node.name());
+    metrics.bindRaft(replica::status);
+    this.http = HttpServers.create(metrics, settings, c -> { });
     routes(http);
     http.start(config.bindHostFor(node), node.httpPort());
     LOG.info("order replica {} serving on {} (raft {})", node.name(), node.httpUrl(), node.raftAddress());
@@ -104,13 +109,7 @@ public final class OrderNode implements AutoCloseable {
       ctx.json(Map.of("orders", read(new OrderQuery.Recent(limit)).orders()));
     });
     app.get("/status", ctx -> ctx.json(status()));
-    app.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
-    app.get("/health/ready", ctx -> {
-      var raft = replica.status();
-      boolean ready = raft.leader() != null && raft.appliedIndex() >= raft.commitIndex() - 1000;
-      ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready",
-          "leader", String.valueOf(raft.leader())));
-    });
+    Health.routes(app, () -> Health.replica(replica.status()));
   }
 
   private void buy(Context ctx) {
@@ -124,11 +123,21 @@ public final class OrderNode implements AutoCloseable {
     if (req.quantity() < 1 || req.quantity() > settings.maxQuantityPerOrder()) {
       throw ApiException.badRequest("quantity must be in 1.." + settings.maxQuantityPerOrder());
     }
-    BuyCoordinator.Outcome outcome = coordinator.buy(req.key(), req.item(), req.quantity(), System.currentTimeMillis());
+    BuyCoordinator.Outcome outcome;
+    try {
+      outcome = coordinator.buy(req.key(), req.item(), req.quantity(), System.currentTimeMillis());
+    } catch (ApiException e) {
+      metrics.countBuy(e.code() == ErrorCode.OUT_OF_STOCK ? "rejected" : "failed");
+      throw e;
+    } catch (RuntimeException e) {
+      metrics.countBuy("failed");
+      throw e;
+    }
     HttpServers.addDownstreamTiming(ctx, ServerTiming.entry("catalog", outcome.catalogNanos()));
     Order order = outcome.order();
     LOG.info("buy key={} item={} quantity={} -> order {} {}{}", req.key(), req.item(), req.quantity(), order.id(),
         order.status(), outcome.replayed() ? " (replayed)" : "");
+    metrics.countBuy(order.confirmed() ? "confirmed" : "rejected");
     if (!order.confirmed()) {
       throw new ApiException(ErrorCode.OUT_OF_STOCK, "not enough copies of item " + order.item() + " in stock",
           order);
@@ -181,5 +190,6 @@ public final class OrderNode implements AutoCloseable {
         LOG.warn("error while closing: {}", e.toString());
       }
     }
+    metrics.close();
   }
 }
