@@ -40,7 +40,7 @@ final class ClusterView {
     for (NodeAddress node : backends) {
       Observation o = observations.get(node.name());
       if (node.service().id().equals(service) && o != null && o.healthy() && o.status() != null
-          && o.status().raft() != null && (o.status().raft().leader() != null || o.status().raft().isLeader())) {
+          && o.status().raft() != null && (o.status().raft().leader() != null || o.status().raft().leads())) {
         return true;
       }
     }

@@ -144,22 +144,31 @@ public final class RaftReplica implements AutoCloseable {
    * first leader's configuration entry reaches every peer at once. Bounded: a few attempts, then it stops.
    */
   private void watchRejoin() {
-    RaftServer.Division d;
-    try {
-      d = server.getDivision(group.getGroupId());
-    } catch (IOException e) {
-      return;
-    }
+    LOG.info("{}: started on empty storage; watching that the leader brings it up to date", self);
     long leaderSeenAt = 0;
     int attempts = 0;
+    long polls = 0;
     try {
       while (attempts < REJOIN_MAX_ATTEMPTS && !Thread.currentThread().isInterrupted()) {
         Thread.sleep(REJOIN_POLL_MILLIS);
+        RaftServer.Division d;
+        try {
+          d = server.getDivision(group.getGroupId());
+          d.getRaftLog().getLastEntryTermIndex(); // throws while the log is still opening
+        } catch (IOException | RuntimeException e) {
+          LOG.debug("{}: not started yet: {}", self, e.toString());
+          continue;
+        }
         if (d.getRaftLog().getLastEntryTermIndex() != null || d.getStateMachine().getLatestSnapshot() != null) {
+          LOG.info("{}: receiving the group's state from its leader", self);
           return; // caught up, or catching up: something arrived
         }
         var lifeCycle = d.getStateMachine().getLifeCycleState();
         RaftPeerId leader = d.getInfo().getLeaderId();
+        if (++polls % 10 == 0) {
+          LOG.info("{}: still empty; leader {}, role {}, state machine {}", self, leader,
+              d.getInfo().getCurrentRole(), lifeCycle);
+        }
         if (leader == null || leader.equals(self) || lifeCycle.isPausingOrPaused()) {
           leaderSeenAt = 0; // no leader yet, or a snapshot is being installed right now
           continue;
