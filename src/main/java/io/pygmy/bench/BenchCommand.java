@@ -95,6 +95,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Where bench.json and report.html go (default: bench-results/<timestamp>).")
   Path out;
 
+  @Option(names = "--keep-data", description = "With --start: keep the cluster's data directory (its node logs) "
+      + "instead of deleting it at the end.")
+  boolean keepData;
+
   @Option(names = "--seed", paramLabel = "N", defaultValue = "677", description = "Seed of the random choices.")
   long seed;
 
@@ -145,6 +149,9 @@ public final class BenchCommand implements Callable<Integer> {
       o.print(TextReport.render(result));
       o.println();
       o.println("wrote " + outDir.resolve(ReportWriter.JSON_FILE) + " and " + outDir.resolve(ReportWriter.HTML_FILE));
+      if (start && keepData) {
+        o.println("the cluster's data and node logs are kept in " + store.cluster().map(LocalCluster::dataDir).orElseThrow());
+      }
       o.flush();
       return 0;
     }
@@ -225,6 +232,7 @@ public final class BenchCommand implements Callable<Integer> {
       cluster.awaitReady(Duration.ofSeconds(120));
       String token = Files.readString(dir.resolve("admin-token")).trim();
       store = new Store(URI.create(config.nodes(Service.FRONTEND).get(0).httpUrl()), token, cluster, true);
+      store.keepData(keepData);
       progress.note("cluster ready at " + store.base());
       return store;
     } finally {

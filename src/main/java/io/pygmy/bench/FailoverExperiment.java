@@ -154,7 +154,7 @@ final class FailoverExperiment {
     return longest < 0 ? null : longest / 1_000_000;
   }
 
-  /** Outcomes by the 100 ms bucket they ended in, from {@code t0}. */
+  /** Outcomes by the 100 ms bucket they ended in, from {@code t0}; "ok" is any answer but an error. */
   static List<BenchResult.Bucket> buckets(List<Request.Outcome> outcomes, long t0) {
     long last = outcomes.stream().mapToLong(Request.Outcome::endNanos).max().orElse(t0);
     int n = (int) ((last - t0) / BUCKET_NANOS) + 1;
@@ -167,8 +167,8 @@ final class FailoverExperiment {
       if (b < 0 || b >= n) {
         continue;
       }
-      if (o.ok()) {
-        ok[b]++;
+      if (o.result() != Request.Result.ERROR) {
+        ok[b]++; // out of stock is a correct answer, not unavailability
       } else {
         errors[b]++;
       }

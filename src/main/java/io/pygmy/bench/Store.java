@@ -28,6 +28,7 @@ final class Store implements AutoCloseable, Connection.Factory {
   private final String adminToken;
   private final LocalCluster cluster;
   private final boolean ownsCluster;
+  private boolean keepData;
   private final Connection admin;
 
   Store(URI base, String adminToken, LocalCluster cluster, boolean ownsCluster) {
@@ -36,6 +37,11 @@ final class Store implements AutoCloseable, Connection.Factory {
     this.cluster = cluster;
     this.ownsCluster = ownsCluster;
     this.admin = new Connection(base, REQUEST_TIMEOUT_MILLIS);
+  }
+
+  /** A cluster the bench started is deleted with its data when the run ends, unless kept for its logs. */
+  void keepData(boolean keep) {
+    this.keepData = keep;
   }
 
   URI base() {
@@ -136,11 +142,22 @@ final class Store implements AutoCloseable, Connection.Factory {
     }
   }
 
+  private static void deleteTree(java.nio.file.Path dir) {
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Leaving a temporary directory behind is harmless.
+    }
+  }
+
   @Override
   public void close() {
     admin.close();
     if (ownsCluster && cluster != null) {
       cluster.close();
+      if (!keepData) {
+        deleteTree(cluster.dataDir());
+      }
     }
   }
 }
