@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         "Writes a table to the terminal, DIR/bench.json and DIR/report.html."})
 public final class BenchCommand implements Callable<Integer> {
   static final List<String> EXPERIMENTS = List.of("tiers", "invalidation", "scale", "failover");
-  /** The item --start adds for the oversell check, and its stock. */
+  /** Default stock of the item --start adds for the oversell check. */
   static final int SCARCE_STOCK = 1000;
   /** Stock --start gives every other book, so no buy phase runs out. */
   static final long AMPLE_STOCK = 500_000_000L;
@@ -95,6 +95,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Where bench.json and report.html go (default: bench-results/<timestamp>).")
   Path out;
 
+  @Option(names = "--scarce-stock", paramLabel = "N", defaultValue = "" + SCARCE_STOCK,
+      description = "With --start: stock of the extra item the oversell check sells out (default: ${DEFAULT-VALUE}).")
+  int scarceStock;
+
   @Option(names = "--keep-data", description = "With --start: keep the cluster's data directory (its node logs) "
       + "instead of deleting it at the end.")
   boolean keepData;
@@ -117,8 +121,7 @@ public final class BenchCommand implements Callable<Integer> {
     notes.add("figures from a single run on this machine; the load average at start is in machine");
     try (Store store = openStore(progress)) {
       List<Store.Book> all = store.books();
-      Integer scarce = start ? all.stream().filter(b -> b.stock() == SCARCE_STOCK).map(Store.Book::id)
-          .findFirst().orElse(null) : null;
+      Integer scarce = start ? all.stream().mapToInt(Store.Book::id).max().orElseThrow() : null; // booksFile: last id
       List<Store.Book> buyBooks = all.stream().filter(b -> scarce == null || b.id() != scarce).toList();
       ensureStock(store, buyBooks, notes);
       Experiments ex = new Experiments(store, all, buyBooks, seed, progress, notes);
@@ -181,6 +184,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (openRate < 0 || openRate > 1_000_000) {
       throw new IllegalArgumentException("--open-rate must be in 0..1000000");
     }
+    if (scarceStock < 1 || scarceStock > 1_000_000) {
+      throw new IllegalArgumentException("--scarce-stock must be in 1..1000000");
+    }
     if (start && data != null) {
       throw new IllegalArgumentException("--start runs its own cluster; --data names an existing one: pick one");
     }
@@ -225,7 +231,8 @@ public final class BenchCommand implements Callable<Integer> {
     Path dir = Files.createTempDirectory("pygmy-bench-");
     progress.phase("starting a fresh cluster (3 catalog, 3 order, 1 frontend) in " + dir);
     ClusterConfig config = LocalCluster.localConfig(3, 3, 1, Settings.defaults());
-    LocalCluster cluster = new LocalCluster(config, dir, launcher()).tieToThisProcess().useBooks(booksFile(dir));
+    LocalCluster cluster = new LocalCluster(config, dir, launcher()).tieToThisProcess()
+        .useBooks(booksFile(dir, scarceStock));
     Store store = null;
     try {
       cluster.startAll();
@@ -243,7 +250,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** The seed's seven books with ample stock, and one scarce book for the oversell check. */
-  static Path booksFile(Path dir) throws IOException {
+  static Path booksFile(Path dir, int scarceStock) throws IOException {
     String[] topics = {"ds", "ds", "gs", "gs", "ds", "gs", "gs", "ds"};
     List<Map<String, Object>> books = new ArrayList<>();
     for (int i = 1; i <= topics.length; i++) {
@@ -252,7 +259,7 @@ public final class BenchCommand implements Callable<Integer> {
       b.put("title", i == topics.length ? "Scarce book for the oversell check" : "Bench book " + i);
       b.put("topic", topics[i - 1]);
       b.put("cost", 100L * i);
-      b.put("stock", i == topics.length ? SCARCE_STOCK : AMPLE_STOCK);
+      b.put("stock", i == topics.length ? scarceStock : AMPLE_STOCK);
       books.add(b);
     }
     Path file = dir.resolve("bench-books.json");

@@ -55,7 +55,9 @@ final class Load {
   /**
    * {@code clients} threads, each sending its next request as soon as the last one is answered, for
    * {@code measure} after {@code settle} (connections opened, caches filled) that is not counted.
-   * Latencies of answered requests (OK or out of stock) are kept; errors are only counted.
+   * Counted are the requests that complete inside the measured window (so throughput is completions per
+   * second even when one request is slower than the window); latencies of answered requests (OK or out
+   * of stock) are kept, errors only counted.
    */
   static BenchResult.ScalePoint closedLoop(Connection.Factory store, String workload, Source source, int clients,
                                            Duration settle, Duration measure, long seed, Progress progress) {
@@ -80,7 +82,7 @@ final class Load {
             if (o.endNanos() >= end) {
               break;
             }
-            if (o.startNanos() >= measureFrom) {
+            if (o.endNanos() >= measureFrom) {
               tally.count(o);
               if (o.result() != Request.Result.ERROR) {
                 tally.latency.add(o.latencyNanos());
