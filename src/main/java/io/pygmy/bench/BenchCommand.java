@@ -99,6 +99,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "With --start: stock of the extra item the oversell check sells out (default: ${DEFAULT-VALUE}).")
   int scarceStock;
 
+  @Option(names = "--ready-timeout", paramLabel = "DURATION", defaultValue = "180s", converter = DurationText.class,
+      description = "With --start: how long the new cluster may take to elect leaders and seed (default: ${DEFAULT-VALUE}).")
+  Duration readyTimeout;
+
   @Option(names = "--keep-data", description = "With --start: keep the cluster's data directory (its node logs) "
       + "instead of deleting it at the end.")
   boolean keepData;
@@ -108,6 +112,15 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    try {
+      return run();
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      spec.commandLine().getErr().println("pygmy bench: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int run() throws IOException {
     validate();
     Duration warm = parseWarmup(warmup);
     List<String> chosen = experiments == null ? defaultExperiments() : experiments;
@@ -236,7 +249,7 @@ public final class BenchCommand implements Callable<Integer> {
     Store store = null;
     try {
       cluster.startAll();
-      cluster.awaitReady(Duration.ofSeconds(120));
+      cluster.awaitReady(readyTimeout);
       String token = Files.readString(dir.resolve("admin-token")).trim();
       store = new Store(URI.create(config.nodes(Service.FRONTEND).get(0).httpUrl()), token, cluster, true);
       store.keepData(keepData);
@@ -245,6 +258,9 @@ public final class BenchCommand implements Callable<Integer> {
     } finally {
       if (store == null) {
         cluster.close();
+        if (!keepData) {
+          new Store(URI.create("http://127.0.0.1"), null, cluster, true).close(); // deletes the data directory
+        }
       }
     }
   }

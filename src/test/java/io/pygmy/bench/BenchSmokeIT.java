@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,15 @@ class BenchSmokeIT {
     assertThat(p.exitValue()).as("exit code; output:\n%s", output).isZero();
     assertThat(output).contains("Targets (reported, not asserted)");
     result = Json.MAPPER.readTree(out.resolve("results").resolve(ReportWriter.JSON_FILE).toFile());
+  }
+
+  @AfterAll
+  static void deleteOutput() throws IOException {
+    if (out != null) {
+      try (var paths = Files.walk(out)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   @Test
