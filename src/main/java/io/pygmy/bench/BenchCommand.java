@@ -259,7 +259,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (store == null) {
         cluster.close();
         if (!keepData) {
-          new Store(URI.create("http://127.0.0.1"), null, cluster, true).close(); // deletes the data directory
+          Store.deleteTree(dir);
         }
       }
     }

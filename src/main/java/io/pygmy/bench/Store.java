@@ -142,7 +142,7 @@ final class Store implements AutoCloseable, Connection.Factory {
     }
   }
 
-  private static void deleteTree(java.nio.file.Path dir) {
+  static void deleteTree(java.nio.file.Path dir) {
     try (var paths = java.nio.file.Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
