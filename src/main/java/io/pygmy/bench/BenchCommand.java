@@ -133,6 +133,20 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> notes = new ArrayList<>();
     notes.add("figures from a single run on this machine; the load average at start is in machine");
     try (Store store = openStore(progress)) {
+      // Interrupted mid-run (Ctrl-C), the finally blocks that switch cache and invalidation back on do not run.
+      Thread restore = new Thread(store::restoreSwitches, "bench-restore-switches");
+      Runtime.getRuntime().addShutdownHook(restore);
+      try {
+        return measure(store, warm, chosen, progress, outDir, startedAt, machine, notes);
+      } finally {
+        Runtime.getRuntime().removeShutdownHook(restore);
+      }
+    }
+  }
+
+  private int measure(Store store, Duration warm, List<String> chosen, Progress progress, Path outDir,
+                      String startedAt, BenchResult.Machine machine, List<String> notes) throws IOException {
+    {
       List<Store.Book> all = store.books();
       Integer scarce = start ? all.stream().mapToInt(Store.Book::id).max().orElseThrow() : null; // booksFile: last id
       List<Store.Book> buyBooks = all.stream().filter(b -> scarce == null || b.id() != scarce).toList();

@@ -101,6 +101,23 @@ final class Store implements AutoCloseable, Connection.Factory {
         "Authorization", "Bearer " + adminToken)), 200, "POST " + path);
   }
 
+  /**
+   * Cache and invalidation back on, from any thread (a shutdown hook on Ctrl-C): on its own connection,
+   * best effort, bounded by a short timeout. A store left with invalidation off would serve stale reads.
+   */
+  void restoreSwitches() {
+    if (adminToken == null) {
+      return;
+    }
+    try (Connection c = new Connection(base, 2000)) {
+      for (String path : List.of("/api/admin/invalidation", "/api/admin/cache")) {
+        c.post(path, "{\"enabled\":true}".getBytes(StandardCharsets.UTF_8), "Authorization", "Bearer " + adminToken);
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("pygmy bench: could not switch the cache and invalidation back on: " + e.getMessage());
+    }
+  }
+
   /** The current Raft leader of a group, as its replicas report it (empty while there is none). */
   Optional<String> leader(Service service) {
     if (cluster == null) {
