@@ -139,13 +139,14 @@ public final class RaftReplica implements AutoCloseable {
    * A replica restarted with empty storage (its data directory was wiped) may be stuck: Ratis' leader
    * remembers how far this peer had replicated before the wipe and never sends it anything older, so the
    * peer never gets the snapshot it needs. A new leader starts with no such memory. So while this replica
-   * has received nothing for {@link #REJOIN_STUCK_MILLIS} although it knows a leader, it asks that leader
-   * to hand leadership to the third peer (or to step down). A brand-new group never triggers it: its
-   * first leader's configuration entry reaches every peer at once. Bounded: a few attempts, then it stops.
+   * is a follower in a term some leader won, with an empty log and no snapshot arriving, for
+   * {@link #REJOIN_STUCK_MILLIS}, it asks the leader to hand leadership to the third peer (or to step
+   * down). In a brand-new group the first leader's configuration entry reaches every peer at once, so this
+   * does not trigger. Bounded: a few attempts, then it stops watching.
    */
   private void watchRejoin() {
     LOG.info("{}: started on empty storage; watching that the leader brings it up to date", self);
-    long leaderSeenAt = 0;
+    long stuckSince = 0;
     int attempts = 0;
     long polls = 0;
     try {
@@ -164,22 +165,27 @@ public final class RaftReplica implements AutoCloseable {
           return; // caught up, or catching up: something arrived
         }
         var lifeCycle = d.getStateMachine().getLifeCycleState();
-        RaftPeerId leader = d.getInfo().getLeaderId();
+        var info = d.getInfo();
+        RaftPeerId leader = info.getLeaderId();
         if (++polls % 10 == 0) {
-          LOG.info("{}: still empty; leader {}, role {}, state machine {}", self, leader,
-              d.getInfo().getCurrentRole(), lifeCycle);
+          LOG.info("{}: still empty; leader {}, role {} in term {}, state machine {}", self, leader,
+              info.getCurrentRole(), info.getCurrentTerm(), lifeCycle);
         }
-        if (leader == null || leader.equals(self) || lifeCycle.isPausingOrPaused()) {
-          leaderSeenAt = 0; // no leader yet, or a snapshot is being installed right now
+        // Stuck looks like: a follower in a term some leader won (term > 0), with nothing in its log, and
+        // no snapshot being installed. (Ratis may not report the leader's id to such a follower.)
+        boolean stuckLooking = info.isFollower() && info.getCurrentTerm() > 0 && !self.equals(leader)
+            && !lifeCycle.isPausingOrPaused();
+        if (!stuckLooking) {
+          stuckSince = 0;
           continue;
         }
         long now = System.nanoTime();
-        if (leaderSeenAt == 0) {
-          leaderSeenAt = now;
-        } else if (now - leaderSeenAt >= TimeUnit.MILLISECONDS.toNanos(REJOIN_STUCK_MILLIS)) {
+        if (stuckSince == 0) {
+          stuckSince = now;
+        } else if (now - stuckSince >= TimeUnit.MILLISECONDS.toNanos(REJOIN_STUCK_MILLIS)) {
           attempts++;
           askLeaderToHandOver(leader);
-          leaderSeenAt = 0;
+          stuckSince = 0;
         }
       }
     } catch (InterruptedException e) {
@@ -187,11 +193,13 @@ public final class RaftReplica implements AutoCloseable {
     }
   }
 
+  /** Asks the leader to hand over to the third peer when we know who leads, else to step down. */
   private void askLeaderToHandOver(RaftPeerId leader) {
-    RaftPeerId successor = group.getPeers().stream().map(p -> p.getId())
+    RaftPeerId successor = leader == null ? null : group.getPeers().stream().map(p -> p.getId())
         .filter(id -> !id.equals(self) && !id.equals(leader)).findFirst().orElse(null);
-    LOG.warn("{}: storage was empty and leader {} sends nothing; asking it to hand leadership to {}",
-        self, leader, successor == null ? "anyone (step down)" : successor);
+    LOG.warn("{}: started on empty storage and the leader ({}) sends nothing; asking it to {}", self,
+        leader == null ? "unknown here" : leader,
+        successor == null ? "step down" : "hand leadership to " + successor);
     try (var client = RaftSetup.newClient(group, settings)) {
       var reply = client.admin().transferLeadership(successor, leader, settings.raftWriteTimeoutMillis());
       if (!reply.isSuccess() && successor != null) {
