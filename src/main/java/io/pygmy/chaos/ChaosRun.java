@@ -92,7 +92,6 @@ public final class ChaosRun {
     }
     Path books = writeBooks(dir, initial);
     Settings settings = Settings.defaults().with("snapshotEveryEntries", 1000);
-    ClusterConfig config = LocalCluster.localConfig(3, 3, o.frontends(), settings);
     List<String> notes = new ArrayList<>();
     Set<Nemesis.Fault> faults = EnumSet.noneOf(Nemesis.Fault.class);
     faults.addAll(o.faults());
@@ -102,17 +101,59 @@ public final class ChaosRun {
       notes.add("partition: " + partitions.unavailableBecause());
       out.println("pygmy chaos: " + partitions.unavailableBecause());
     }
-    out.printf("pygmy chaos: seed %d, %s, %d clients, faults %s%n  results in %s%n", o.seed(),
-        DurationTextFormat.of(o.duration()), o.clients(), faults, dir);
-    LocalCluster cluster = new LocalCluster(config, dir.resolve("cluster"), o.launcher()).useBooks(books)
-        .tieToThisProcess();
+    boolean ownNetworks = faults.contains(Nemesis.Fault.PARTITION);
     try {
-      cluster.startAll();
-      cluster.awaitReady(Duration.ofSeconds(180));
-      return runOn(cluster, o, faults, partitions, initial, dir, notes, out);
+      ClusterConfig config = ownNetworks ? namespacedConfig(partitions, o, settings)
+          : LocalCluster.localConfig(3, 3, o.frontends(), settings);
+      out.printf("pygmy chaos: seed %d, %s, %d clients, faults %s%s%n  results in %s%n", o.seed(),
+          DurationTextFormat.of(o.duration()), o.clients(), faults,
+          ownNetworks ? " (each node in its own network namespace on 10.213.x.0/24)" : "", dir);
+      LocalCluster cluster = new LocalCluster(config, dir.resolve("cluster"), quickStarting(o.launcher())).useBooks(books)
+          .tieToThisProcess().runEachUnder(partitions::launchPrefix);
+      try {
+        cluster.startAll();
+        cluster.awaitReady(Duration.ofSeconds(180));
+        return runOn(cluster, o, faults, partitions, initial, dir, notes, out);
+      } finally {
+        cluster.close();
+      }
     } finally {
-      cluster.close();
+      partitions.tearDown();
     }
+  }
+
+  /**
+   * Restarts are the nemesis's bottleneck on a small, busy machine: the JIT's C1 tier alone starts a
+   * node with far less CPU, and peak speed does not matter for checking correctness.
+   */
+  private static LocalCluster.Launcher quickStarting(LocalCluster.Launcher l) {
+    List<String> flags = new ArrayList<>(l.jvmFlags());
+    flags.add("-XX:TieredStopAtLevel=1");
+    return new LocalCluster.Launcher(l.java(), l.classpath(), flags);
+  }
+
+  /** Every node in its own namespace and address; ports may repeat, as each namespace has its own. */
+  private static ClusterConfig namespacedConfig(Partitions partitions, Options o, Settings settings)
+      throws IOException {
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      names.add("catalog-" + i);
+    }
+    for (int i = 1; i <= 3; i++) {
+      names.add("order-" + i);
+    }
+    for (int i = 1; i <= o.frontends(); i++) {
+      names.add("frontend-" + i);
+    }
+    java.util.Random rng = new java.util.Random();
+    String tag = Long.toString(Math.abs(rng.nextLong() % 60_466_176L), 36); // at most 5 characters
+    Map<String, String> address = partitions.setUp(names, tag, 1 + rng.nextInt(254));
+    List<NodeAddress> nodes = new ArrayList<>();
+    for (String n : names) {
+      Service service = Service.parse(n.substring(0, n.indexOf('-')));
+      nodes.add(new NodeAddress(n, service, address.get(n), 8080, service.replicated() ? 9090 : 0));
+    }
+    return new ClusterConfig(nodes, settings.validate(), null);
   }
 
   private static Report runOn(LocalCluster cluster, Options o, Set<Nemesis.Fault> faults, Partitions partitions,

@@ -48,6 +48,10 @@ final class Nemesis implements Runnable {
   /** Groups with a fault in progress (or still recovering from one): no second fault strikes them. */
   private final Set<String> busy = new java.util.HashSet<>();
   private final List<Thread> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Nodes restarted after a kill and not yet caught up; those asked to crash again; those that did. */
+  private final Set<String> recovering = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> rekill = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> rekilled = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile Thread thread;
 
   Nemesis(LocalCluster cluster, long seed, Set<Fault> faults, Partitions partitions, History history, Timing timing) {
@@ -87,6 +91,14 @@ final class Nemesis implements Runnable {
       Optional<String> target = fault == Fault.MAJORITY ? Optional.of("-") : pickTarget(fault != Fault.PARTITION);
       Set<String> groups = fault == Fault.MAJORITY ? Set.of(Service.CATALOG.id(), Service.ORDER.id())
           : target.map(t -> Set.of(groupOf(t))).orElse(Set.of());
+      if (target.isEmpty() && fault == Fault.KILL) {
+        // The group is still recovering: crash the restarting replica once more, mid-recovery.
+        recovering.stream().filter(n -> !rekilled.contains(n)).findFirst().ifPresent(n -> {
+          rekilled.add(n);
+          rekill.add(n);
+        });
+        continue;
+      }
       if (target.isEmpty() || !reserve(groups)) {
         continue; // every group is still recovering from an earlier fault
       }
@@ -194,7 +206,13 @@ final class Nemesis implements Runnable {
     history.event("majority-loss", String.join(",", victims), service.id() + " has no quorum");
     waitOrStop(holdMillis);
     for (String v : victims) {
-      restart(v);
+      cluster.start(v);
+      killed.remove(v);
+      history.event("restart", v, "");
+    }
+    for (String v : victims) {
+      awaitRecovered(cluster.config().node(v));
+      history.event("recovered", v, "");
     }
   }
 
@@ -202,8 +220,27 @@ final class Nemesis implements Runnable {
     cluster.start(node);
     killed.remove(node);
     history.event("restart", node, "");
-    awaitRecovered(cluster.config().node(node));
+    recovering.add(node);
+    try {
+      awaitRecovered(cluster.config().node(node));
+    } finally {
+      recovering.remove(node);
+      rekilled.remove(node);
+      rekill.remove(node);
+    }
     history.event("recovered", node, "");
+  }
+
+  /** A kill of a node that is restarting after an earlier kill (at most once per restart). */
+  private void killAgainWhileRecovering(String node) throws IOException {
+    rekill.remove(node);
+    killed.add(node);
+    cluster.kill(node);
+    history.event("kill", node, "while recovering");
+    waitOrStop(between(timing.downMinMillis(), timing.downMaxMillis()));
+    cluster.start(node);
+    killed.remove(node);
+    history.event("restart", node, "");
   }
 
   /** Resumes paused nodes and restarts killed ones; safe to call at any time, and more than once. */
@@ -286,6 +323,15 @@ final class Nemesis implements Runnable {
     long giveUp = System.nanoTime() + timing.recoverTimeout().toNanos();
     long target = -1;
     while (System.nanoTime() < giveUp && stop.getCount() > 0) {
+      if (rekill.contains(node.name())) {
+        try {
+          killAgainWhileRecovering(node.name());
+        } catch (IOException e) {
+          history.event("nemesis-error", node.name(), "restart failed: " + e);
+        }
+        target = -1;
+        continue;
+      }
       Optional<JsonNode> s = status(node);
       if (s.isPresent()) {
         if (!node.service().replicated()) {

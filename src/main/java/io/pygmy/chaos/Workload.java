@@ -126,9 +126,18 @@ final class Workload implements AutoCloseable {
 
   // ---------------------------------------------------------------- operations
 
+  /** A read; when its frontend does not answer at all, the next one is tried (reads have no effect). */
   private void read(int process, Random rng, Op.Kind kind, int item, String topic) {
-    int f = rng.nextInt(clients.size());
-    StoreClient client = clients.get(f);
+    int first = rng.nextInt(clients.size());
+    for (int a = 0; a < clients.size(); a++) {
+      if (readFrom(clients.get((first + a) % clients.size()), process, kind, item, topic, a + 1 == clients.size())) {
+        return;
+      }
+    }
+  }
+
+  /** Records the read and returns true, or returns false when unreachable and {@code last} is false. */
+  private boolean readFrom(StoreClient client, int process, Op.Kind kind, int item, String topic, boolean last) {
     long start = history.now();
     try {
       List<Op.Observation> seen = new ArrayList<>();
@@ -142,10 +151,17 @@ final class Workload implements AutoCloseable {
       }
       history.add(new Op(history.nextId(), process, kind, item, topic, 0, start, history.now(), Op.Outcome.OK, null,
           null, seen, List.of(), null));
-    } catch (StoreException | StoreUnreachableException e) {
+    } catch (StoreUnreachableException e) {
+      if (!last) {
+        return false;
+      }
+      history.add(new Op(history.nextId(), process, kind, item, topic, 0, start, history.now(), Op.Outcome.FAILED,
+          null, null, null, List.of(), e.getMessage()));
+    } catch (StoreException e) {
       history.add(new Op(history.nextId(), process, kind, item, topic, 0, start, history.now(), Op.Outcome.FAILED,
           null, null, null, List.of(), e.getMessage()));
     }
+    return true;
   }
 
   private void buy(int process, Random rng, int item, int quantity, String key) {
