@@ -45,11 +45,15 @@ class ChaosIT {
         .mapToLong(History.Event::atNanos).min().orElseThrow();
     List<Op.Attempt> during = r.history().stream().filter(op -> op.kind() == Op.Kind.BUY)
         .flatMap(op -> op.attempts().stream())
-        .filter(a -> a.startNanos() > loss.atNanos() + 1_000_000_000L && a.endNanos() < restartAt).toList();
-    assertThat(during).as("buy attempts while the majority was lost").isNotEmpty()
+        .filter(a -> a.startNanos() > loss.atNanos() + 1_000_000_000L && a.startNanos() < restartAt).toList();
+    assertThat(during).as("buy attempts started while the majority was lost").isNotEmpty()
         .allSatisfy(a -> {
-          assertThat(a.status()).as("answer to a buy without quorum").isEqualTo(503);
-          assertThat(Duration.ofNanos(a.endNanos() - a.startNanos())).isLessThan(Duration.ofSeconds(20));
+          // No hang: an answer came before the client's own timeout (status -1 would mean none did).
+          assertThat(a.status()).as("an answer to a buy without quorum").isNotEqualTo(-1);
+          assertThat(Duration.ofNanos(a.endNanos() - a.startNanos())).isLessThan(Duration.ofSeconds(25));
+          if (a.endNanos() < restartAt) {
+            assertThat(a.status()).as("answer to a buy that ended before any replica came back").isEqualTo(503);
+          }
         });
     long healed = r.events().stream().filter(e -> e.action().equals("healed")).mapToLong(History.Event::atNanos)
         .max().orElseThrow();
