@@ -179,6 +179,7 @@ public final class CatalogNode implements AutoCloseable {
     if (!view.seeded()) {
       throw ApiException.unavailable("the catalog is not initialised yet");
     }
+    awaitPublished(view.version());
     if (query instanceof CatalogQuery.ItemQuery q && view.books().isEmpty()) {
       throw ApiException.notFound("no book with id " + q.item());
     }
@@ -199,6 +200,20 @@ public final class CatalogNode implements AutoCloseable {
       throw failure(reply);
     }
     ctx.json(Map.of("book", reply.book(), "replayed", reply.replayed()));
+  }
+
+  /** Waits (bounded) until no frontend cache can still show a state older than {@code version}. */
+  private void awaitPublished(long version) {
+    try {
+      stateMachine.published(version).get(settings.raftReadTimeoutMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw ApiException.unavailable("catalog read waits for frontend caches to drop older entries");
+    } catch (ExecutionException e) {
+      throw ApiException.unavailable("catalog read failed: " + e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable("interrupted");
+    }
   }
 
   /** Maps a refused catalog command to its API error. */

@@ -48,6 +48,7 @@ public final class LocalCluster implements AutoCloseable {
   private Path booksFile;
   private boolean tiedToThisProcess;
   private boolean nodeControl;
+  private java.util.function.Function<String, List<String>> commandPrefix = name -> List.of();
 
   /** How to run a node: which java, which classpath, which JVM flags. */
   public record Launcher(String java, String classpath, List<String> jvmFlags) {
@@ -127,6 +128,16 @@ public final class LocalCluster implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Runs each node under a command that then execs it, e.g. {@code ip netns exec NS} to give every node
+   * its own network namespace (the chaos harness's partitions). The prefix must exec, not fork, so the
+   * pid started is the node's own.
+   */
+  public LocalCluster runEachUnder(java.util.function.Function<String, List<String>> prefixForNode) {
+    this.commandPrefix = prefixForNode;
+    return this;
+  }
+
   public ClusterConfig config() {
     return config;
   }
@@ -181,6 +192,7 @@ public final class LocalCluster implements AutoCloseable {
     if (new File("/usr/bin/setsid").canExecute()) {
       cmd.add("/usr/bin/setsid"); // own session: a Ctrl-C meant for the caller's terminal does not reach it
     }
+    cmd.addAll(commandPrefix.apply(name));
     cmd.add(launcher.java());
     cmd.addAll(launcher.jvmFlags());
     cmd.add("-Dpygmy.node=" + name);

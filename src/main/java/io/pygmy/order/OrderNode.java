@@ -86,6 +86,8 @@ public final class OrderNode implements AutoCloseable {
   private void routes(Javalin app) {
     app.post("/orders", this::buy);
     app.get("/orders/summary", ctx -> ctx.json(read(new OrderQuery.Summary())));
+    // The same summary under the name the catalog uses, so every replica answers GET /digest.
+    app.get("/digest", ctx -> ctx.json(read(new OrderQuery.Summary())));
     app.get("/orders/{id}", ctx -> {
       long id = Requests.positiveInt(ctx.pathParam("id"), "id");
       OrderView v = read(new OrderQuery.ById(id));
