@@ -143,9 +143,13 @@ public final class HttpServers {
     };
   }
 
-  /** Writes and errors are logged at INFO (they are rare and worth following); reads at DEBUG. */
+  /**
+   * Writes and errors are logged at INFO (they are rare and worth following); reads, and the cluster's
+   * own chatter (heartbeats, invalidations under /internal), at DEBUG.
+   */
   private static void logRequest(Context ctx, Float millis) {
-    boolean read = ctx.method().name().equals("GET") && ctx.statusCode() < 400;
+    boolean read = (ctx.method().name().equals("GET") || ctx.path().startsWith("/internal/"))
+        && ctx.statusCode() < 400;
     if (read ? ACCESS.isDebugEnabled() : ACCESS.isInfoEnabled()) {
       String line = String.format(java.util.Locale.ROOT, "method=%s path=%s status=%d millis=%.3f requestId=%s",
           ctx.method(), ctx.path(), ctx.statusCode(), millis, requestId(ctx));
