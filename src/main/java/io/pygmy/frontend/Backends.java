@@ -27,16 +27,23 @@ final class Backends {
   }
 
   HttpTransport.Response get(ReplicaPool pool, String pathAndQuery, String requestId) {
-    return call(pool, pathAndQuery, null, settings.readAttempts(), settings.backendTimeoutMillis(), requestId);
+    return call(pool, pathAndQuery, null, settings.readAttempts(), settings.backendTimeoutMillis(),
+        settings.raftReadTimeoutMillis(), requestId);
   }
 
   /** A write: the same body on each attempt, with the longer write timeout. */
   HttpTransport.Response post(ReplicaPool pool, String path, byte[] body, int attempts, String requestId) {
-    return call(pool, path, body, attempts, settings.writeCallTimeoutMillis(), requestId);
+    return call(pool, path, body, attempts, settings.writeCallTimeoutMillis(), settings.raftWriteTimeoutMillis(),
+        requestId);
   }
 
+  /**
+   * @param quorumWaitMillis how long a replica waits for its Raft group before answering 503: a 503 that
+   *     took that long means the group has no quorum, which another replica of it cannot change, so it is
+   *     answered at once instead of being waited out again on every replica (majority loss answers fast)
+   */
   private HttpTransport.Response call(ReplicaPool pool, String path, byte[] body, int attempts, long timeoutMillis,
-                                      String requestId) {
+                                      long quorumWaitMillis, String requestId) {
     List<NodeAddress> order = pool.tryOrder();
     Duration timeout = Duration.ofMillis(timeoutMillis);
     HttpTransport.Response last503 = null;
@@ -48,9 +55,10 @@ final class Backends {
       }
       try {
         String url = target.httpUrl() + path;
+        long startedAt = System.nanoTime();
         HttpTransport.Response r = body == null ? transport.get(url, timeout, requestId)
             : transport.post(url, body, timeout, requestId);
-        if (r.status() != 503) {
+        if (r.status() != 503 || System.nanoTime() - startedAt >= quorumWaitMillis * 1_000_000L) {
           return r;
         }
         last503 = r;
