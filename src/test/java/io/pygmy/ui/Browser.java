@@ -59,7 +59,11 @@ final class Browser implements AutoCloseable {
     return wait;
   }
 
-  /** Saves a screenshot of the whole page (not only the window) under the project's docs/ folder. */
+  /**
+   * Saves a screenshot of the whole page (not only the window) under the build's screenshots/, or under docs/
+   * with {@code -Dpygmy.screenshots=docs} (how the README's pictures are refreshed), so a test run does
+   * not rewrite tracked files.
+   */
   void screenshot(String fileName) {
     Dimension window = driver.manage().window().getSize();
     Object height = driver.executeScript("return document.documentElement.scrollHeight;");
@@ -74,7 +78,9 @@ final class Browser implements AutoCloseable {
     } finally {
       driver.manage().window().setSize(window);
     }
-    Path docs = Path.of(System.getProperty("basedir", ".")).resolve("docs");
+    Path base = Path.of(System.getProperty("basedir", "."));
+    Path docs = "docs".equals(System.getProperty("pygmy.screenshots"))
+        ? base.resolve("docs") : Path.of(System.getProperty("pygmy.screenshotDir", "target/screenshots"));
     try {
       Files.createDirectories(docs);
       Files.copy(shot.toPath(), docs.resolve(fileName), StandardCopyOption.REPLACE_EXISTING);
