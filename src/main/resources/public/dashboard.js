@@ -13,20 +13,6 @@ let busyNode = null;
 
 const $ = (id) => document.getElementById(id);
 
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) {
-    if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
-  }
-  return el;
-}
-
 function duration(millis) {
   if (millis === undefined || millis === null) return '—';
   const s = Math.floor(millis / 1000);

@@ -44,20 +44,6 @@ async function api(path, options = {}) {
 
 // ------------------------------------------------------------------ rendering helpers
 
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) {
-    if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
-  }
-  return el;
-}
-
 function show(...nodes) {
   view.replaceChildren(...nodes);
   view.removeAttribute('aria-busy');
