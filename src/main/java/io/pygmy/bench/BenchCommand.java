@@ -146,45 +146,43 @@ public final class BenchCommand implements Callable<Integer> {
 
   private int measure(Store store, Duration warm, List<String> chosen, Progress progress, Path outDir,
                       String startedAt, BenchResult.Machine machine, List<String> notes) throws IOException {
-    {
-      List<Store.Book> all = store.books();
-      Integer scarce = start ? all.stream().mapToInt(Store.Book::id).max().orElseThrow() : null; // booksFile: last id
-      List<Store.Book> buyBooks = all.stream().filter(b -> scarce == null || b.id() != scarce).toList();
-      ensureStock(store, buyBooks, notes);
-      Experiments ex = new Experiments(store, all, buyBooks, seed, progress, notes);
-      BenchResult.Warmup warmed = warm.isZero() ? new BenchResult.Warmup(0, 0, 0) : ex.warmup(warm);
-      List<BenchResult.TierRun> tiers = chosen.contains("tiers") ? ex.tiers(requests) : null;
-      BenchResult.Invalidation inval = chosen.contains("invalidation") ? ex.invalidation(requests) : null;
-      BenchResult.Scale scale = chosen.contains("scale")
-          ? ex.scale(workloads.stream().map(Workload::parse).toList(), clients, pointDuration, openRate, openDuration,
-              scarce) : null;
-      if (!start && chosen.contains("scale")) {
-        notes.add("scale: no oversell drain check against a store the bench did not start (it needs an item of "
-            + "known, small stock); run with --start for it");
-      }
-      BenchResult.Failover failover = null;
-      if (chosen.contains("failover")) {
-        Optional<LocalCluster> cluster = store.cluster();
-        if (cluster.isPresent()) {
-          failover = new FailoverExperiment(store, cluster.get(), all, buyBooks, progress).run(4, 2, seed);
-        } else {
-          notes.add("failover: skipped, it needs a cluster the bench controls (--start, or --data DIR of `pygmy up`)");
-        }
-      }
-      BenchResult result = new BenchResult(options(warm, chosen), machine, startedAt, Instant.now().toString(),
-          warmed, tiers, inval, scale, failover, Targets.evaluate(tiers, scale, failover), notes);
-      ReportWriter.write(result, outDir);
-      PrintWriter o = spec.commandLine().getOut();
-      o.println();
-      o.print(TextReport.render(result));
-      o.println();
-      o.println("wrote " + outDir.resolve(ReportWriter.JSON_FILE) + " and " + outDir.resolve(ReportWriter.HTML_FILE));
-      if (start && keepData) {
-        o.println("the cluster's data and node logs are kept in " + store.cluster().map(LocalCluster::dataDir).orElseThrow());
-      }
-      o.flush();
-      return 0;
+    List<Store.Book> all = store.books();
+    Integer scarce = start ? all.stream().mapToInt(Store.Book::id).max().orElseThrow() : null; // booksFile: last id
+    List<Store.Book> buyBooks = all.stream().filter(b -> scarce == null || b.id() != scarce).toList();
+    ensureStock(store, buyBooks, notes);
+    Experiments ex = new Experiments(store, all, buyBooks, seed, progress, notes);
+    BenchResult.Warmup warmed = warm.isZero() ? new BenchResult.Warmup(0, 0, 0) : ex.warmup(warm);
+    List<BenchResult.TierRun> tiers = chosen.contains("tiers") ? ex.tiers(requests) : null;
+    BenchResult.Invalidation inval = chosen.contains("invalidation") ? ex.invalidation(requests) : null;
+    BenchResult.Scale scale = chosen.contains("scale")
+        ? ex.scale(workloads.stream().map(Workload::parse).toList(), clients, pointDuration, openRate, openDuration,
+            scarce) : null;
+    if (!start && chosen.contains("scale")) {
+      notes.add("scale: no oversell drain check against a store the bench did not start (it needs an item of "
+          + "known, small stock); run with --start for it");
     }
+    BenchResult.Failover failover = null;
+    if (chosen.contains("failover")) {
+      Optional<LocalCluster> cluster = store.cluster();
+      if (cluster.isPresent()) {
+        failover = new FailoverExperiment(store, cluster.get(), all, buyBooks, progress).run(4, 2, seed);
+      } else {
+        notes.add("failover: skipped, it needs a cluster the bench controls (--start, or --data DIR of `pygmy up`)");
+      }
+    }
+    BenchResult result = new BenchResult(options(warm, chosen), machine, startedAt, Instant.now().toString(),
+        warmed, tiers, inval, scale, failover, Targets.evaluate(tiers, scale, failover), notes);
+    ReportWriter.write(result, outDir);
+    PrintWriter o = spec.commandLine().getOut();
+    o.println();
+    o.print(TextReport.render(result));
+    o.println();
+    o.println("wrote " + outDir.resolve(ReportWriter.JSON_FILE) + " and " + outDir.resolve(ReportWriter.HTML_FILE));
+    if (start && keepData) {
+      o.println("the cluster's data and node logs are kept in " + store.cluster().map(LocalCluster::dataDir).orElseThrow());
+    }
+    o.flush();
+    return 0;
   }
 
   private List<String> defaultExperiments() {

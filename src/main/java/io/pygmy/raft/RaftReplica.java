@@ -153,14 +153,15 @@ public final class RaftReplica implements AutoCloseable {
       while (attempts < REJOIN_MAX_ATTEMPTS && !Thread.currentThread().isInterrupted()) {
         Thread.sleep(REJOIN_POLL_MILLIS);
         RaftServer.Division d;
+        boolean logEmpty;
         try {
           d = server.getDivision(group.getGroupId());
-          d.getRaftLog().getLastEntryTermIndex(); // throws while the log is still opening
+          logEmpty = d.getRaftLog().getLastEntryTermIndex() == null; // throws while the log is still opening
         } catch (IOException | RuntimeException e) {
           LOG.debug("{}: not started yet: {}", self, e.toString());
           continue;
         }
-        if (d.getRaftLog().getLastEntryTermIndex() != null || d.getStateMachine().getLatestSnapshot() != null) {
+        if (!logEmpty || d.getStateMachine().getLatestSnapshot() != null) {
           LOG.info("{}: receiving the group's state from its leader", self);
           return; // caught up, or catching up: something arrived
         }
