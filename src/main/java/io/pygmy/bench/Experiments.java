@@ -1,5 +1,6 @@
 package io.pygmy.bench;
 
+import io.pygmy.http.HttpConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,7 +82,7 @@ final class Experiments {
     SplittableRandom random = new SplittableRandom(seed ^ label.hashCode());
     TierSamples samples = new TierSamples();
     Load.Tally tally = new Load.Tally();
-    try (Connection c = store.connect()) {
+    try (HttpConnection c = store.connect()) {
       for (int i = 0; i < requests; i++) {
         Request.Outcome o = requestOf(kind, random).send(c);
         tally.count(o);
@@ -150,7 +151,7 @@ final class Experiments {
     TierSamples lookupMiss = new TierSamples();
     TierSamples searchMiss = new TierSamples();
     Load.Tally[] tallies = {new Load.Tally(), new Load.Tally(), new Load.Tally()};
-    try (Connection c = store.connect()) {
+    try (HttpConnection c = store.connect()) {
       for (int i = 0; i < rounds; i++) {
         Store.Book book = buyBooks.get(random.nextInt(buyBooks.size()));
         Request.lookup(book.id()).send(c);
@@ -256,7 +257,7 @@ final class Experiments {
     for (int i = 0; i < clients; i++) {
       Load.Tally t = tallies[i] = new Load.Tally();
       threads.add(Thread.ofPlatform().daemon().name("bench-drain-" + i).start(() -> {
-        try (Connection c = store.connect()) {
+        try (HttpConnection c = store.connect()) {
           while (t.outOfStock == 0 && System.nanoTime() < deadline) {
             t.count(Request.buy(item).send(c));
           }

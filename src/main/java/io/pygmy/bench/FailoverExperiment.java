@@ -2,6 +2,7 @@ package io.pygmy.bench;
 
 import io.pygmy.cluster.LocalCluster;
 import io.pygmy.config.Service;
+import io.pygmy.http.HttpConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -95,7 +96,7 @@ final class FailoverExperiment {
   }
 
   private void traffic(Workload w, SplittableRandom random) {
-    try (Connection c = store.connect()) {
+    try (HttpConnection c = store.connect()) {
       while (!stop.get()) {
         Request.Outcome o = w.next(random, readBooks, buyBooks).send(c);
         outcomes.add(o);

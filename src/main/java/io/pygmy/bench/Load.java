@@ -1,5 +1,6 @@
 package io.pygmy.bench;
 
+import io.pygmy.http.HttpConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +60,7 @@ final class Load {
    * second even when one request is slower than the window); latencies of answered requests (OK or out
    * of stock) are kept, errors only counted.
    */
-  static BenchResult.ScalePoint closedLoop(Connection.Factory store, String workload, Source source, int clients,
+  static BenchResult.ScalePoint closedLoop(HttpConnection.Factory store, String workload, Source source, int clients,
                                            Duration settle, Duration measure, long seed, Progress progress) {
     if (clients < 1 || clients > MAX_CLIENTS) {
       throw new IllegalArgumentException("clients must be in 1.." + MAX_CLIENTS);
@@ -76,7 +77,7 @@ final class Load {
       tallies.add(tally);
       SplittableRandom random = seeds.split();
       threads.add(Thread.ofPlatform().name("bench-client-" + i).daemon().start(() -> {
-        try (Connection c = store.connect()) {
+        try (HttpConnection c = store.connect()) {
           while (true) {
             Request.Outcome o = source.next(random).send(c);
             if (o.endNanos() >= end) {
@@ -107,7 +108,7 @@ final class Load {
    * every thread is busy, due requests wait; their latency counts from when they were due, so a store
    * that stalls is charged for every request it delayed (coordinated omission corrected, as wrk2 does).
    */
-  static BenchResult.OpenLoop openLoop(Connection.Factory store, String workload, Source source, int ratePerSecond,
+  static BenchResult.OpenLoop openLoop(HttpConnection.Factory store, String workload, Source source, int ratePerSecond,
                                        Duration duration, int maxConcurrency, long seed, Progress progress) {
     if (ratePerSecond < 1 || maxConcurrency < 1 || maxConcurrency > MAX_CLIENTS) {
       throw new IllegalArgumentException("rate must be positive and concurrency in 1.." + MAX_CLIENTS);
@@ -130,7 +131,7 @@ final class Load {
       tallies.add(tally);
       SplittableRandom random = seeds.split();
       threads.add(Thread.ofPlatform().name("bench-open-" + i).daemon().start(() -> {
-        try (Connection c = store.connect()) {
+        try (HttpConnection c = store.connect()) {
           for (long k = next.getAndIncrement(); k < due; k = next.getAndIncrement()) {
             long dueAt = t0 + k * intervalNanos;
             for (long wait = dueAt - System.nanoTime(); wait > 0; wait = dueAt - System.nanoTime()) {

@@ -1,5 +1,6 @@
 package io.pygmy.bench;
 
+import io.pygmy.http.HttpConnection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -39,10 +40,10 @@ record Request(Kind kind, int item, String topic) {
    * -1. Uses the seed's read routes ({@code /search}, {@code /lookup}) and the JSON API for buys, each
    * with an idempotency key so a retried buy is one order.
    */
-  Outcome send(Connection c) {
+  Outcome send(HttpConnection c) {
     long start = System.nanoTime();
     try {
-      Connection.Response r = switch (kind) {
+      HttpConnection.Response r = switch (kind) {
         case SEARCH -> c.get("/search?topic=" + topic);
         case LOOKUP -> c.get("/lookup?item=" + item);
         case BUY -> c.post("/api/orders", ("{\"item\":" + item + ",\"quantity\":1}").getBytes(StandardCharsets.UTF_8),
@@ -55,7 +56,7 @@ record Request(Kind kind, int item, String topic) {
     }
   }
 
-  static Result classify(Kind kind, Connection.Response r) {
+  static Result classify(Kind kind, HttpConnection.Response r) {
     if (kind == Kind.BUY) {
       if (r.status() == 201) {
         return Result.OK;

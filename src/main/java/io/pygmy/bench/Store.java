@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pygmy.cluster.LocalCluster;
 import io.pygmy.config.NodeAddress;
 import io.pygmy.config.Service;
+import io.pygmy.http.HttpConnection;
 import io.pygmy.http.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * The store under test: its frontend, the admin token when we have one (the cache and invalidation
  * switches and restocks need it), and the local cluster when we control one (failover needs it).
  */
-final class Store implements AutoCloseable, Connection.Factory {
+final class Store implements AutoCloseable, HttpConnection.Factory {
   /** Bound on one bench request; a longer one is an error in the figures. */
   static final int REQUEST_TIMEOUT_MILLIS = 15_000;
 
@@ -29,14 +30,14 @@ final class Store implements AutoCloseable, Connection.Factory {
   private final LocalCluster cluster;
   private final boolean ownsCluster;
   private boolean keepData;
-  private final Connection admin;
+  private final HttpConnection admin;
 
   Store(URI base, String adminToken, LocalCluster cluster, boolean ownsCluster) {
     this.base = base;
     this.adminToken = adminToken;
     this.cluster = cluster;
     this.ownsCluster = ownsCluster;
-    this.admin = new Connection(base, REQUEST_TIMEOUT_MILLIS);
+    this.admin = new HttpConnection(base, REQUEST_TIMEOUT_MILLIS);
   }
 
   /** A cluster the bench started is deleted with its data when the run ends, unless kept for its logs. */
@@ -49,8 +50,8 @@ final class Store implements AutoCloseable, Connection.Factory {
   }
 
   @Override
-  public Connection connect() {
-    return new Connection(base, REQUEST_TIMEOUT_MILLIS);
+  public HttpConnection connect() {
+    return new HttpConnection(base, REQUEST_TIMEOUT_MILLIS);
   }
 
   boolean hasAdmin() {
@@ -109,7 +110,7 @@ final class Store implements AutoCloseable, Connection.Factory {
     if (adminToken == null) {
       return;
     }
-    try (Connection c = new Connection(base, 2000)) {
+    try (HttpConnection c = new HttpConnection(base, 2000)) {
       for (String path : List.of("/api/admin/invalidation", "/api/admin/cache")) {
         c.post(path, "{\"enabled\":true}".getBytes(StandardCharsets.UTF_8), "Authorization", "Bearer " + adminToken);
       }
@@ -124,8 +125,8 @@ final class Store implements AutoCloseable, Connection.Factory {
       return Optional.empty();
     }
     for (NodeAddress n : cluster.config().nodes(service)) {
-      try (Connection c = new Connection(URI.create(n.httpUrl()), 1000)) {
-        Connection.Response r = c.get("/status");
+      try (HttpConnection c = new HttpConnection(URI.create(n.httpUrl()), 1000)) {
+        HttpConnection.Response r = c.get("/status");
         if (r.status() == 200 && "LEADER".equals(Json.MAPPER.readTree(r.body()).path("raft").path("role").asText())) {
           return Optional.of(n.name());
         }
@@ -137,10 +138,10 @@ final class Store implements AutoCloseable, Connection.Factory {
   }
 
   interface Call {
-    Connection.Response run() throws IOException;
+    HttpConnection.Response run() throws IOException;
   }
 
-  private static Connection.Response call(Call call) {
+  private static HttpConnection.Response call(Call call) {
     try {
       return call.run();
     } catch (IOException e) {
@@ -148,7 +149,7 @@ final class Store implements AutoCloseable, Connection.Factory {
     }
   }
 
-  private static JsonNode json(Connection.Response r, int expected, String what) {
+  private static JsonNode json(HttpConnection.Response r, int expected, String what) {
     if (r.status() != expected) {
       throw new IllegalStateException(what + " answered " + r.status() + ": " + r.text());
     }

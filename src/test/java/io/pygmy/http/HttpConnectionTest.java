@@ -1,4 +1,4 @@
-package io.pygmy.bench;
+package io.pygmy.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class ConnectionTest {
+class HttpConnectionTest {
   private HttpServer server;
   private final AtomicInteger connections = new AtomicInteger();
 
@@ -64,8 +64,8 @@ class ConnectionTest {
 
   @Test
   void readsAContentLengthBodyAndTheServerTimingHeader() throws IOException {
-    try (Connection c = new Connection(base(), 5000)) {
-      Connection.Response r = c.get("/fixed");
+    try (HttpConnection c = new HttpConnection(base(), 5000)) {
+      HttpConnection.Response r = c.get("/fixed");
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.text()).isEqualTo("{\"books\":[]}");
       assertThat(r.serverTiming()).isEqualTo("frontend;dur=0.123, catalog;dur=0.045");
@@ -74,9 +74,9 @@ class ConnectionTest {
 
   @Test
   void readsAChunkedBodyAndKeepsTheConnectionForTheNextRequest() throws IOException {
-    try (Connection c = new Connection(base(), 5000)) {
+    try (HttpConnection c = new HttpConnection(base(), 5000)) {
       for (int i = 0; i < 5; i++) {
-        Connection.Response r = c.get("/chunked");
+        HttpConnection.Response r = c.get("/chunked");
         assertThat(r.status()).isEqualTo(201);
         assertThat(r.text()).isEqualTo("part0;part1;part2;");
         assertThat(r.serverTiming()).isNull();
@@ -87,8 +87,8 @@ class ConnectionTest {
 
   @Test
   void postsABodyWithHeaders() throws IOException {
-    try (Connection c = new Connection(base(), 5000)) {
-      Connection.Response r = c.post("/echo", "{\"item\":1}".getBytes(StandardCharsets.UTF_8), "Idempotency-Key", "k1");
+    try (HttpConnection c = new HttpConnection(base(), 5000)) {
+      HttpConnection.Response r = c.post("/echo", "{\"item\":1}".getBytes(StandardCharsets.UTF_8), "Idempotency-Key", "k1");
       assertThat(r.status()).isEqualTo(409);
       assertThat(r.text()).isEqualTo("POST k1 {\"item\":1}");
     }
@@ -110,7 +110,7 @@ class ConnectionTest {
           }
         }
       });
-      try (Connection c = new Connection(URI.create("http://127.0.0.1:" + ss.getLocalPort()), 5000)) {
+      try (HttpConnection c = new HttpConnection(URI.create("http://127.0.0.1:" + ss.getLocalPort()), 5000)) {
         assertThat(c.get("/a").text()).isEqualTo("ok");
         assertThat(c.get("/b").text()).as("second request on a fresh connection").isEqualTo("ok");
       }
@@ -125,38 +125,11 @@ class ConnectionTest {
     try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = ss.getLocalPort();
     }
-    try (Connection c = new Connection(URI.create("http://127.0.0.1:" + port), 1000)) {
+    try (HttpConnection c = new HttpConnection(URI.create("http://127.0.0.1:" + port), 1000)) {
       assertThatThrownBy(() -> c.get("/")).isInstanceOf(IOException.class);
     }
-    assertThatThrownBy(() -> new Connection(URI.create("https://example.org"), 1000))
+    assertThatThrownBy(() -> new HttpConnection(URI.create("https://example.org"), 1000))
         .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  @Test
-  void aRequestThatGotNoAnswerIsAnErrorOutcome() throws IOException {
-    int port;
-    try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = ss.getLocalPort();
-    }
-    try (Connection c = new Connection(URI.create("http://127.0.0.1:" + port), 1000)) {
-      Request.Outcome o = Request.lookup(1).send(c);
-      assertThat(o.result()).isEqualTo(Request.Result.ERROR);
-      assertThat(o.status()).isEqualTo(-1);
-      assertThat(o.endNanos()).isGreaterThanOrEqualTo(o.startNanos());
-    }
-  }
-
-  @Test
-  void classifiesBuysAndReads() {
-    assertThat(Request.classify(Request.Kind.BUY, new Connection.Response(201, new byte[0], null)))
-        .isEqualTo(Request.Result.OK);
-    assertThat(Request.classify(Request.Kind.BUY, new Connection.Response(409,
-        "{\"error\":{\"code\":\"out_of_stock\"}}".getBytes(StandardCharsets.UTF_8), null)))
-        .isEqualTo(Request.Result.OUT_OF_STOCK);
-    assertThat(Request.classify(Request.Kind.BUY, new Connection.Response(503, new byte[0], null)))
-        .isEqualTo(Request.Result.ERROR);
-    assertThat(Request.classify(Request.Kind.LOOKUP, new Connection.Response(404, new byte[0], null)))
-        .isEqualTo(Request.Result.ERROR);
   }
 
   private static void readRequestHead(InputStream in) throws IOException {

@@ -1,4 +1,4 @@
-package io.pygmy.bench;
+package io.pygmy.http;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -13,56 +13,76 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One keep-alive HTTP/1.1 connection, used by one thread at a time. The load generator speaks HTTP over a
- * plain socket rather than through {@code java.net.http.HttpClient}: on loopback the JDK client's own
- * work (a selector thread, futures, header maps) costs more than the store's cached lookup, and the
- * bench must measure the store. It understands exactly what our servers send: a status line, headers,
- * and a body framed by Content-Length or chunked encoding.
+ * One keep-alive HTTP/1.1 connection over a plain blocking socket, used by one thread at a time: the
+ * calls between tiers ({@link HttpTransport}) and the bench's load generator. Not
+ * {@code java.net.http.HttpClient}: on loopback the JDK client's own work (a selector thread, futures,
+ * thread hand-offs, header maps) cost more than the store's cached lookup and about 1 ms per call
+ * between tiers on a 2-core box (see docs/PERFORMANCE.md); here the calling (virtual) thread writes the
+ * request and reads the answer itself. It understands exactly what our servers send: a status line,
+ * headers, and a body framed by Content-Length or chunked encoding.
  */
-final class Connection implements AutoCloseable {
+public final class HttpConnection implements AutoCloseable {
   static final int MAX_LINE_BYTES = 16 * 1024;
   static final int MAX_HEADERS = 100;
   static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
 
   /** Opens connections to one store; each load thread owns the one it opened. */
-  interface Factory {
-    Connection connect();
+  public interface Factory {
+    HttpConnection connect();
   }
 
-  /** One answer: status, body, and the Server-Timing header (null when absent). */
-  record Response(int status, byte[] body, String serverTiming) {
-    String text() {
+  /** One answer: status, body, and the Server-Timing and version headers (null when absent). */
+  public record Response(int status, byte[] body, String serverTiming, String version) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
 
   private final String host;
   private final int port;
-  private final int timeoutMillis;
+  private final int connectTimeoutMillis;
+  private int timeoutMillis;
   private final String hostHeader;
   private Socket socket;
   private InputStream in;
   private OutputStream out;
 
-  Connection(URI base, int timeoutMillis) {
+  public HttpConnection(URI base, int timeoutMillis) {
     if (!"http".equals(base.getScheme()) || base.getHost() == null) {
-      throw new IllegalArgumentException("the bench speaks plain http only: " + base);
+      throw new IllegalArgumentException("plain http only: " + base);
     }
     if (timeoutMillis <= 0) {
       throw new IllegalArgumentException("timeoutMillis must be positive");
     }
     this.host = base.getHost();
     this.port = base.getPort() > 0 ? base.getPort() : 80;
+    this.connectTimeoutMillis = timeoutMillis;
     this.timeoutMillis = timeoutMillis;
     this.hostHeader = host + ":" + port;
   }
 
-  Response get(String pathAndQuery, String... headers) throws IOException {
+  public Response get(String pathAndQuery, String... headers) throws IOException {
     return exchange(request("GET", pathAndQuery, null, headers));
   }
 
-  Response post(String path, byte[] json, String... headers) throws IOException {
+  public Response post(String path, byte[] json, String... headers) throws IOException {
     return exchange(request("POST", path, json, headers));
+  }
+
+  /** The bound on each blocking read from now on (connecting keeps the constructor's bound). */
+  public void timeoutMillis(int millis) throws IOException {
+    if (millis <= 0) {
+      throw new IllegalArgumentException("timeoutMillis must be positive");
+    }
+    timeoutMillis = millis;
+    if (socket != null) {
+      socket.setSoTimeout(millis);
+    }
+  }
+
+  /** True while a socket is open (it may still have been closed by the server meanwhile). */
+  public boolean isOpen() {
+    return socket != null;
   }
 
   private byte[] request(String method, String path, byte[] body, String... headers) {
@@ -128,6 +148,7 @@ final class Connection implements AutoCloseable {
     boolean chunked = false;
     boolean close = false;
     String serverTiming = null;
+    String version = null;
     for (int i = 0; ; i++) {
       if (i > MAX_HEADERS) {
         throw new IOException("more than " + MAX_HEADERS + " headers");
@@ -150,13 +171,15 @@ final class Connection implements AutoCloseable {
         close = value.equalsIgnoreCase("close");
       } else if (name.equalsIgnoreCase("Server-Timing")) {
         serverTiming = serverTiming == null ? value : serverTiming + ", " + value;
+      } else if (name.equalsIgnoreCase(Headers.VERSION)) {
+        version = value;
       }
     }
     byte[] body = chunked ? readChunked() : readFixed(contentLength, close);
     if (close) {
       close();
     }
-    return new Response(code, body, serverTiming);
+    return new Response(code, body, serverTiming, version);
   }
 
   private void connect() throws IOException {
@@ -164,7 +187,7 @@ final class Connection implements AutoCloseable {
     try {
       s.setTcpNoDelay(true);
       s.setSoTimeout(timeoutMillis);
-      s.connect(new InetSocketAddress(host, port), timeoutMillis);
+      s.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
     } catch (IOException e) {
       s.close();
       throw e;
@@ -182,7 +205,7 @@ final class Connection implements AutoCloseable {
       return readUntilEof();
     }
     if (length > MAX_BODY_BYTES) {
-      throw new IOException("body of " + length + " bytes is over the bench's limit");
+      throw new IOException("body of " + length + " bytes is over the limit");
     }
     byte[] body = new byte[(int) length];
     int off = 0;
@@ -202,7 +225,7 @@ final class Connection implements AutoCloseable {
     for (int n; (n = in.read(chunk)) >= 0; ) {
       buf.write(chunk, 0, n);
       if (buf.size() > MAX_BODY_BYTES) {
-        throw new IOException("body over the bench's limit");
+        throw new IOException("body over the limit");
       }
     }
     return buf.toByteArray();
@@ -221,7 +244,7 @@ final class Connection implements AutoCloseable {
         return buf.toByteArray();
       }
       if (size < 0 || buf.size() + (long) size > MAX_BODY_BYTES) {
-        throw new IOException("chunked body over the bench's limit");
+        throw new IOException("chunked body over the limit");
       }
       buf.write(readFixed(size, false));
       if (!readLine(false).isEmpty()) {
@@ -264,7 +287,7 @@ final class Connection implements AutoCloseable {
   }
 
   /** The server closed a kept-alive connection before answering: nothing was processed. */
-  static final class StaleConnectionException extends IOException {
+  public static final class StaleConnectionException extends IOException {
     StaleConnectionException(String message) {
       super(message);
     }
