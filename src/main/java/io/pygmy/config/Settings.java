@@ -12,7 +12,7 @@ import io.pygmy.http.Json;
  */
 public record Settings(
     // --- Liveness and the frontend cache ---
-    /** How often a frontend heartbeats every backend replica (liveness for round-robin). */
+    /** How often a frontend heartbeats every backend replica (liveness, and who leads each group). */
     int heartbeatIntervalMillis,
     /**
      * How long a catalog replica keeps waiting for an unreachable frontend before it acknowledges a

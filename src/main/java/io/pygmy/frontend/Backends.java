@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls from the frontend to a backend tier, with failover: each attempt goes to the next replica in
- * round-robin order; a replica that fails at the transport level is marked down; a 503 moves on to the
+ * the pool's try-order (the leader first, then round-robin); a replica that fails at the transport level is marked down; a 503 moves on to the
  * next replica. Attempts and timeouts are bounded by {@link Settings}. A retried call sends the same
  * bytes, so a buy keeps its idempotency key across replicas.
  */

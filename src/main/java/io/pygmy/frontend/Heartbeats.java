@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The frontend's heartbeats. To every catalog replica it announces itself (name, URL, incarnation), which
  * registers it for invalidations and renews its cache lease; to every order replica it asks for status.
- * Each result marks the replica up or down for round-robin and feeds {@code /api/cluster}. At most one
+ * Each result marks the replica up or down, names its group's leader for the
+ * {@link ReplicaPool}, and feeds {@code /api/cluster}. At most one
  * heartbeat per replica is in flight, so a hung replica cannot pile them up.
  */
 final class Heartbeats {
@@ -86,6 +87,9 @@ final class Heartbeats {
           LOG.info("{} is up", node.name());
         }
         pool.markUp(node.name());
+        if (status.raft() != null) {
+          pool.heardLeader(status.raft().leader(), status.raft().term());
+        }
         view.heard(status);
       } catch (Exception e) {
         if (pool.isUp(node.name())) {

@@ -12,7 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** Round-robin over the replicas believed alive, with the dead ones as a last resort. */
+/** The leader first, then round-robin over the replicas believed alive, with the dead ones as a last resort. */
 class ReplicaPoolTest {
   static final NodeAddress C1 = new NodeAddress("catalog-1", Service.CATALOG, "127.0.0.1", 9101, 9201);
   static final NodeAddress C2 = new NodeAddress("catalog-2", Service.CATALOG, "127.0.0.1", 9102, 9202);
@@ -184,6 +184,87 @@ class ReplicaPoolTest {
       ReplicaPool p = new ReplicaPool(list);
       list.add(C3);
       assertThat(p.replicas()).containsExactly(C1, C2);
+    }
+  }
+
+  @Nested
+  class LeaderFirst {
+    @Test
+    void anAliveLeaderMovesToTheFrontAndTheOthersKeepTheirOrder() {
+      assertThat(ReplicaPool.leaderFirst(new int[] {0, 1, 2}, 2, up(true, true, true))).containsExactly(2, 0, 1);
+      assertThat(ReplicaPool.leaderFirst(new int[] {1, 2, 0}, 0, up(true, true, true))).containsExactly(0, 1, 2);
+      assertThat(ReplicaPool.leaderFirst(new int[] {1, 2, 0}, 1, up(true, true, true))).containsExactly(1, 2, 0);
+    }
+
+    @Test
+    void aDeadOrUnknownLeaderChangesNothing() {
+      assertThat(ReplicaPool.leaderFirst(new int[] {0, 2, 1}, 1, up(true, false, true))).containsExactly(0, 2, 1);
+      assertThat(ReplicaPool.leaderFirst(new int[] {2, 0, 1}, -1, up(true, true, true))).containsExactly(2, 0, 1);
+    }
+
+    @Test
+    void overEveryAliveSetTheResultIsAPermutationLedByTheLeaderWhenAlive() {
+      for (int mask = 0; mask < 8; mask++) {
+        boolean[] alive = {(mask & 1) != 0, (mask & 2) != 0, (mask & 4) != 0};
+        for (int leader = -1; leader < 3; leader++) {
+          for (int counter = 0; counter < 4; counter++) {
+            int[] order = ReplicaPool.leaderFirst(ReplicaPool.order(alive, counter), leader, alive);
+            String what = "mask=" + mask + " leader=" + leader + " counter=" + counter;
+            assertThat(new HashSet<>(List.of(order[0], order[1], order[2]))).as(what).hasSize(3);
+            if (leader >= 0 && alive[leader]) {
+              assertThat(order[0]).as(what).isEqualTo(leader);
+            }
+            int aliveCount = (mask & 1) + ((mask >> 1) & 1) + ((mask >> 2) & 1);
+            for (int j = 0; j < 3; j++) {
+              assertThat(alive[order[j]]).as(what + " alive before dead").isEqualTo(j < aliveCount);
+            }
+          }
+        }
+      }
+    }
+
+    @Test
+    void thePoolSendsEveryCallToTheLeaderFirstAndRotatesTheRest() {
+      ReplicaPool pool = new ReplicaPool(List.of(C1, C2, C3));
+      pool.heardLeader("catalog-2", 4);
+      assertThat(pool.leaderName()).isEqualTo("catalog-2");
+      Set<NodeAddress> seconds = new HashSet<>();
+      for (int i = 0; i < 6; i++) {
+        List<NodeAddress> order = pool.tryOrder();
+        assertThat(order.get(0)).isEqualTo(C2);
+        seconds.add(order.get(1));
+      }
+      assertThat(seconds).containsExactlyInAnyOrder(C1, C3);
+    }
+
+    @Test
+    void aLeaderMarkedDownIsSkippedUntilItIsUpAgain() {
+      ReplicaPool pool = new ReplicaPool(List.of(C1, C2, C3));
+      pool.heardLeader("catalog-1", 2);
+      pool.markDown("catalog-1");
+      assertThat(pool.tryOrder().get(0)).isNotEqualTo(C1);
+      assertThat(pool.tryOrder()).endsWith(C1);
+      pool.markUp("catalog-1");
+      assertThat(pool.tryOrder().get(0)).isEqualTo(C1);
+    }
+
+    @Test
+    void aNewerTermWinsAndAnOlderTermIsIgnored() {
+      ReplicaPool pool = new ReplicaPool(List.of(C1, C2, C3));
+      pool.heardLeader("catalog-1", 5);
+      pool.heardLeader("catalog-3", 4); // a stale report from a replica that missed the election
+      assertThat(pool.leaderName()).isEqualTo("catalog-1");
+      pool.heardLeader("catalog-3", 6);
+      assertThat(pool.leaderName()).isEqualTo("catalog-3");
+    }
+
+    @Test
+    void noLeaderOrAnUnknownNameIsIgnored() {
+      ReplicaPool pool = new ReplicaPool(List.of(C1, C2, C3));
+      pool.heardLeader(null, 3);
+      pool.heardLeader("order-1", 3);
+      assertThat(pool.leaderName()).isNull();
+      assertThat(pool.tryOrder()).containsExactly(C1, C2, C3);
     }
   }
 }
