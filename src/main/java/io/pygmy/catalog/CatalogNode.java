@@ -231,8 +231,8 @@ public final class CatalogNode implements AutoCloseable {
 
   private CatalogReply write(CatalogCommand cmd) {
     try {
-      byte[] reply = RaftCalls.write(client, Json.bytes(cmd), Duration.ofMillis(settings.raftWriteTimeoutMillis()),
-          "catalog write");
+      byte[] reply = RaftCalls.writePreferLocal(replica, client, Json.bytes(cmd),
+          Duration.ofMillis(settings.raftWriteTimeoutMillis()), "catalog write");
       return Json.read(reply, CatalogReply.class);
     } catch (RaftCalls.RejectedException e) {
       return Json.read(e.reply(), CatalogReply.class);

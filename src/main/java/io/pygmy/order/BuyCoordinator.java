@@ -9,6 +9,7 @@ import io.pygmy.http.ApiException;
 import io.pygmy.http.ErrorCode;
 import io.pygmy.http.Json;
 import io.pygmy.raft.RaftCalls;
+import io.pygmy.raft.RaftReplica;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -29,16 +30,23 @@ public final class BuyCoordinator {
   private final Settings settings;
   private final RaftClient catalog;
   private final RaftClient orders;
+  private final RaftReplica orderReplica;
   private final OrderStateMachine localLog;
   private final Semaphore slots;
 
   /** The order and how long the catalog commit took, for Server-Timing. */
   public record Outcome(Order order, long catalogNanos, boolean replayed) {}
 
-  public BuyCoordinator(Settings settings, RaftClient catalog, RaftClient orders, OrderStateMachine localLog) {
+  /**
+   * @param orderReplica this node's order replica: when it leads, orders are recorded through it directly
+   *     (the frontend sends buys to the order leader first, so that is the common case)
+   */
+  public BuyCoordinator(Settings settings, RaftClient catalog, RaftClient orders, RaftReplica orderReplica,
+                        OrderStateMachine localLog) {
     this.settings = settings;
     this.catalog = catalog;
     this.orders = orders;
+    this.orderReplica = orderReplica;
     this.localLog = localLog;
     this.slots = new Semaphore(settings.maxConcurrentBuys());
   }
@@ -96,7 +104,7 @@ public final class BuyCoordinator {
   /** Records the order for a reservation; also used by the reconciler. */
   OrderReply record(Reservation reservation) {
     byte[] command = Json.bytes(new OrderCommand.Record(reservation));
-    OrderReply reply = Json.read(RaftCalls.write(orders, command,
+    OrderReply reply = Json.read(RaftCalls.writePreferLocal(orderReplica, orders, command,
         Duration.ofMillis(settings.raftWriteTimeoutMillis()), "record order " + reservation.key()), OrderReply.class);
     switch (reply.outcome()) {
       case OK -> {

@@ -60,7 +60,7 @@ public final class OrderNode implements AutoCloseable {
         config.bindHostFor(node));
     this.orderClient = RaftSetup.newClient(group, settings);
     this.catalogClient = RaftSetup.newClient(RaftSetup.group(Service.CATALOG, config.nodes(Service.CATALOG)), settings);
-    this.coordinator = new BuyCoordinator(settings, catalogClient, orderClient, stateMachine);
+    this.coordinator = new BuyCoordinator(settings, catalogClient, orderClient, replica, stateMachine);
     this.reconciler = new Reconciler(replica, stateMachine, catalogClient, coordinator, settings.reconcileBatchSize());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("reconciler").factory());
     scheduler.scheduleWithFixedDelay(reconciler::runOnce, settings.reconcileIntervalMillis(),

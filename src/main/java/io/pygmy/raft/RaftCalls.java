@@ -51,6 +51,29 @@ public final class RaftCalls {
     throw unavailable(what, last);
   }
 
+  /**
+   * A replicated write submitted to {@code local} when it leads (no network hop), otherwise, or when it
+   * answers that it is not (or no longer) the leader, sent through {@code client} like {@link #write}.
+   * A leader that steps down also fails the entries it had appended but not committed, and a later leader
+   * may still commit them; so, as with {@link #write}'s own retries, a command may reach the log twice,
+   * and callers send only commands the state machine deduplicates by their idempotency key.
+   */
+  public static byte[] writePreferLocal(RaftReplica local, RaftClient client, byte[] command, Duration deadline,
+                                        String what) {
+    if (local.status().leads()) {
+      try {
+        return local.writeLocal(command, deadline.toMillis()).join();
+      } catch (java.util.concurrent.CompletionException e) {
+        Throwable cause = e.getCause();
+        if (!(cause instanceof RaftReplica.NotHereException)) {
+          throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+        }
+        LOG.debug("{}: {}; sending through the client", what, cause.getMessage());
+      }
+    }
+    return write(client, command, deadline, what);
+  }
+
   /** A linearizable read served by any replica of the group (the client picks the leader by default). */
   public static byte[] read(RaftClient client, byte[] query, String what) {
     try {
