@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * One keep-alive HTTP/1.1 connection over a plain blocking socket, used by one thread at a time: the
  * calls between tiers ({@link HttpTransport}) and the bench's load generator. Not
  * {@code java.net.http.HttpClient}: on loopback the JDK client's own work (a selector thread, futures,
- * thread hand-offs, header maps) cost more than the store's cached lookup and about 1 ms per call
+ * thread hand-offs, header maps) cost more than the store's cached lookup and about 2 ms per call
  * between tiers on a 2-core box (see docs/PERFORMANCE.md); here the calling (virtual) thread writes the
  * request and reads the answer itself. It understands exactly what our servers send: a status line,
  * headers, and a body framed by Content-Length or chunked encoding.

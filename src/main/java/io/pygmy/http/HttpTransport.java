@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each call borrows a kept-alive {@link HttpConnection} to its host from a small pool (or opens
  * one), and the calling thread, normally a virtual thread, does its own blocking I/O: no selector
- * thread and no hand-offs, which on a 2-core box saved about 1 ms per call against the JDK's
+ * thread and no hand-offs, which on a 2-core box saved about 2 ms per call against the JDK's
  * {@code HttpClient} (docs/PERFORMANCE.md). At most {@link #MAX_IDLE_PER_HOST} idle connections are
  * kept per host, none longer than {@link #MAX_IDLE_MILLIS} (well under the servers' idle timeout),
  * so a pooled connection the server has closed is rare; when it happens, the call is retried once on
