@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls from the frontend to a backend tier, with failover: each attempt goes to the next replica in
- * the pool's try-order (the leader first, then round-robin); a replica that fails at the transport level is marked down; a 503 moves on to the
- * next replica. Attempts and timeouts are bounded by {@link Settings}. A retried call sends the same
- * bytes, so a buy keeps its idempotency key across replicas.
+ * the pool's try-order (the leader first, then round-robin); a replica that fails at the transport
+ * level is marked down; a 503 moves on to the next replica. Attempts and timeouts are bounded by
+ * {@link Settings}. A retried call sends the same bytes, so a buy keeps its idempotency key across
+ * replicas.
  */
 final class Backends {
   private static final Logger LOG = LoggerFactory.getLogger(Backends.class);

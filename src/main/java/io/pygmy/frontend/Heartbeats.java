@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The frontend's heartbeats. To every catalog replica it announces itself (name, URL, incarnation), which
  * registers it for invalidations and renews its cache lease; to every order replica it asks for status.
- * Each result marks the replica up or down, names its group's leader for the
- * {@link ReplicaPool}, and feeds {@code /api/cluster}. At most one
- * heartbeat per replica is in flight, so a hung replica cannot pile them up.
+ * Each result marks the replica up or down, tells the {@link ReplicaPool} who leads the group, and feeds
+ * {@code /api/cluster}. At most one heartbeat per replica is in flight, so a hung replica cannot pile
+ * them up.
  */
 final class Heartbeats {
   private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);

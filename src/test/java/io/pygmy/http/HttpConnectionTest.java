@@ -88,7 +88,8 @@ class HttpConnectionTest {
   @Test
   void postsABodyWithHeaders() throws IOException {
     try (HttpConnection c = new HttpConnection(base(), 5000)) {
-      HttpConnection.Response r = c.post("/echo", "{\"item\":1}".getBytes(StandardCharsets.UTF_8), "Idempotency-Key", "k1");
+      HttpConnection.Response r =
+          c.post("/echo", "{\"item\":1}".getBytes(StandardCharsets.UTF_8), "Idempotency-Key", "k1");
       assertThat(r.status()).isEqualTo(409);
       assertThat(r.text()).isEqualTo("POST k1 {\"item\":1}");
     }
@@ -103,7 +104,8 @@ class HttpConnectionTest {
           try (Socket s = ss.accept()) {
             connections.incrementAndGet();
             readRequestHead(s.getInputStream());
-            s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
           } catch (IOException e) {
             return;
