@@ -33,13 +33,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.ratis.client.RaftClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,16 +202,8 @@ public final class CatalogNode implements AutoCloseable {
 
   /** Waits (bounded) until no frontend cache can still show a state older than {@code version}. */
   private void awaitPublished(long version) {
-    try {
-      stateMachine.published(version).get(settings.raftReadTimeoutMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw ApiException.unavailable("catalog read waits for frontend caches to drop older entries");
-    } catch (ExecutionException e) {
-      throw ApiException.unavailable("catalog read failed: " + e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApiException.unavailable("interrupted");
-    }
+    RaftCalls.await(stateMachine.published(version), settings.raftReadTimeoutMillis(),
+        "catalog read waiting for frontend caches to drop older entries");
   }
 
   /** Maps a refused catalog command to its API error. */
@@ -240,20 +230,8 @@ public final class CatalogNode implements AutoCloseable {
   }
 
   private CatalogView read(CatalogQuery query) {
-    CompletableFuture<byte[]> f = replica.readLocal(Json.bytes(query));
-    try {
-      return Json.read(f.get(settings.raftReadTimeoutMillis() + 500L, TimeUnit.MILLISECONDS), CatalogView.class);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof ApiException api) {
-        throw api;
-      }
-      throw ApiException.unavailable("catalog read failed: " + e.getCause());
-    } catch (TimeoutException e) {
-      throw ApiException.unavailable("catalog read timed out");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApiException.unavailable("interrupted");
-    }
+    return Json.read(RaftCalls.await(replica.readLocal(Json.bytes(query)), settings.raftReadTimeoutMillis() + 500L,
+        "catalog read"), CatalogView.class);
   }
 
   public io.pygmy.cluster.NodeStatus status() {

@@ -16,6 +16,7 @@ import io.pygmy.http.Json;
 import io.pygmy.http.Requests;
 import io.pygmy.http.ServerTiming;
 import io.pygmy.metrics.NodeMetrics;
+import io.pygmy.raft.RaftCalls;
 import io.pygmy.raft.RaftReplica;
 import io.pygmy.raft.RaftSetup;
 import java.io.IOException;
@@ -23,11 +24,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.ratis.client.RaftClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,21 +147,8 @@ public final class OrderNode implements AutoCloseable {
   }
 
   private OrderView read(OrderQuery query) {
-    try {
-      byte[] answer = replica.readLocal(Json.bytes(query))
-          .get(settings.raftReadTimeoutMillis() + 500L, TimeUnit.MILLISECONDS);
-      return Json.read(answer, OrderView.class);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof ApiException api) {
-        throw api;
-      }
-      throw ApiException.unavailable("order read failed: " + e.getCause());
-    } catch (TimeoutException e) {
-      throw ApiException.unavailable("order read timed out");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApiException.unavailable("interrupted");
-    }
+    return Json.read(RaftCalls.await(replica.readLocal(Json.bytes(query)), settings.raftReadTimeoutMillis() + 500L,
+        "order read"), OrderView.class);
   }
 
   public NodeStatus status() {

@@ -5,6 +5,10 @@ import io.pygmy.http.ErrorCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -83,6 +87,27 @@ public final class RaftCalls {
       throw rejection(e, what);
     } catch (IOException e) {
       throw unavailable(what, e);
+    }
+  }
+
+  /**
+   * Waits at most {@code timeoutMillis} for {@code future}, as a request handler does for local reads and
+   * the catalog's invalidations. An {@link ApiException} it failed with is thrown as it is; any other
+   * failure, the timeout, or an interrupt becomes {@code UNAVAILABLE} saying {@code what}.
+   */
+  public static <T> T await(CompletableFuture<T> future, long timeoutMillis, String what) {
+    try {
+      return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ApiException api) {
+        throw api;
+      }
+      throw ApiException.unavailable(what + " failed: " + e.getCause());
+    } catch (TimeoutException e) {
+      throw ApiException.unavailable(what + " timed out");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable("interrupted");
     }
   }
 

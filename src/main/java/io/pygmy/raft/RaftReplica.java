@@ -107,32 +107,21 @@ public final class RaftReplica implements AutoCloseable {
    * a round to the leader from a follower), then a wait until this replica has applied that far.
    */
   public CompletableFuture<byte[]> readLocal(byte[] query) {
-    RaftClientRequest request = RaftClientRequest.newBuilder()
-        .setClientId(localReader)
-        .setServerId(self)
-        .setGroupId(group.getGroupId())
-        .setCallId(callIds.incrementAndGet())
-        .setMessage(Message.valueOf(ByteString.copyFrom(query)))
-        .setType(RaftClientRequest.readRequestType())
-        .setTimeoutMs(settings.raftReadTimeoutMillis())
-        .build();
     CompletableFuture<RaftClientReply> reply;
     try {
-      reply = server.submitClientRequestAsync(request);
+      reply = submit(localReader, RaftClientRequest.readRequestType(), query, settings.raftReadTimeoutMillis());
     } catch (IOException e) {
       return CompletableFuture.failedFuture(RaftCalls.unavailable("read on " + self, e));
     }
-    return reply
-        .orTimeout(settings.raftReadTimeoutMillis(), TimeUnit.MILLISECONDS)
-        .handle((r, error) -> {
-          if (error != null) {
-            throw RaftCalls.unavailable("read on " + self, unwrap(error));
-          }
-          if (!r.isSuccess() && r.getException() instanceof StateMachineException sme) {
-            throw new ApiException(ErrorCode.INTERNAL, "query failed on " + self + ": " + sme.getMessage());
-          }
-          return RaftCalls.content(r, "read on " + self);
-        });
+    return reply.handle((r, error) -> {
+      if (error != null) {
+        throw RaftCalls.unavailable("read on " + self, unwrap(error));
+      }
+      if (!r.isSuccess() && r.getException() instanceof StateMachineException sme) {
+        throw new ApiException(ErrorCode.INTERNAL, "query failed on " + self + ": " + sme.getMessage());
+      }
+      return RaftCalls.content(r, "read on " + self);
+    });
   }
 
   /**
@@ -142,36 +131,40 @@ public final class RaftReplica implements AutoCloseable {
    * exceptions of {@link RaftCalls#content} (a rejection, or unavailable).
    */
   public CompletableFuture<byte[]> writeLocal(byte[] command, long timeoutMillis) {
-    RaftClientRequest request = RaftClientRequest.newBuilder()
-        .setClientId(localWriter)
-        .setServerId(self)
-        .setGroupId(group.getGroupId())
-        .setCallId(callIds.incrementAndGet())
-        .setMessage(Message.valueOf(ByteString.copyFrom(command)))
-        .setType(RaftClientRequest.writeRequestType())
-        .setTimeoutMs(timeoutMillis)
-        .build();
     CompletableFuture<RaftClientReply> reply;
     try {
-      reply = server.submitClientRequestAsync(request);
+      reply = submit(localWriter, RaftClientRequest.writeRequestType(), command, timeoutMillis);
     } catch (IOException e) {
       return CompletableFuture.failedFuture(new NotHereException(e));
     }
-    return reply
-        .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .handle((r, error) -> {
-          if (error != null) {
-            Exception e = unwrap(error);
-            if (isNotHere(e)) {
-              throw new NotHereException(e);
-            }
-            throw RaftCalls.unavailable("write on " + self, e);
-          }
-          if (!r.isSuccess() && isNotHere(r.getException())) {
-            throw new NotHereException(r.getException());
-          }
-          return RaftCalls.content(r, "write on " + self);
-        });
+    return reply.handle((r, error) -> {
+      if (error != null) {
+        Exception e = unwrap(error);
+        if (isNotHere(e)) {
+          throw new NotHereException(e);
+        }
+        throw RaftCalls.unavailable("write on " + self, e);
+      }
+      if (!r.isSuccess() && isNotHere(r.getException())) {
+        throw new NotHereException(r.getException());
+      }
+      return RaftCalls.content(r, "write on " + self);
+    });
+  }
+
+  /** Submits {@code message} to this replica's own server, bounded by {@code timeoutMillis}. */
+  private CompletableFuture<RaftClientReply> submit(ClientId client, RaftClientRequest.Type type, byte[] message,
+                                                    long timeoutMillis) throws IOException {
+    RaftClientRequest request = RaftClientRequest.newBuilder()
+        .setClientId(client)
+        .setServerId(self)
+        .setGroupId(group.getGroupId())
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(Message.valueOf(ByteString.copyFrom(message)))
+        .setType(type)
+        .setTimeoutMs(timeoutMillis)
+        .build();
+    return server.submitClientRequestAsync(request).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   private static boolean isNotHere(Throwable e) {
