@@ -140,12 +140,8 @@ final class ReplicaPool {
   }
 
   boolean isUp(String name) {
-    for (int i = 0; i < replicas.size(); i++) {
-      if (replicas.get(i).name().equals(name)) {
-        return alive.get(i) == 1;
-      }
-    }
-    return false;
+    int i = indexOf(name);
+    return i >= 0 && alive.get(i) == 1;
   }
 
   List<NodeAddress> replicas() {
@@ -153,10 +149,9 @@ final class ReplicaPool {
   }
 
   private void set(String name, int value) {
-    for (int i = 0; i < replicas.size(); i++) {
-      if (replicas.get(i).name().equals(name)) {
-        alive.set(i, value);
-      }
+    int i = indexOf(name);
+    if (i >= 0) {
+      alive.set(i, value);
     }
   }
 }
