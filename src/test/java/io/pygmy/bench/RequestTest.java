@@ -1,11 +1,10 @@
 package io.pygmy.bench;
 
+import static io.pygmy.testing.Ports.closedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pygmy.http.HttpConnection;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -14,10 +13,7 @@ import org.junit.jupiter.api.Test;
 class RequestTest {
   @Test
   void aRequestThatGotNoAnswerIsAnErrorOutcome() throws IOException {
-    int port;
-    try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = ss.getLocalPort();
-    }
+    int port = closedPort();
     try (HttpConnection c = new HttpConnection(URI.create("http://127.0.0.1:" + port), 1000)) {
       Request.Outcome o = Request.lookup(1).send(c);
       assertThat(o.result()).isEqualTo(Request.Result.ERROR);

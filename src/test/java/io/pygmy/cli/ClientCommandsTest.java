@@ -1,5 +1,6 @@
 package io.pygmy.cli;
 
+import static io.pygmy.testing.Ports.closedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pygmy.Main;
@@ -11,8 +12,6 @@ import io.pygmy.client.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -28,12 +27,6 @@ class ClientCommandsTest {
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);
     return new Run(code, out.toString(), err.toString());
-  }
-
-  static int closedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   @Test

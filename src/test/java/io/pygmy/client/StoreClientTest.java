@@ -1,5 +1,6 @@
 package io.pygmy.client;
 
+import static io.pygmy.testing.Ports.closedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -188,10 +188,7 @@ class StoreClientTest {
 
   @Test
   void aRefusedConnectionIsUnreachableAndDidNotHappen() throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = closedPort();
     try (StoreClient nobody = new StoreClient("http://127.0.0.1:" + port, Duration.ofSeconds(2))) {
       assertThatThrownBy(nobody::cluster)
           .isInstanceOfSatisfying(StoreUnreachableException.class, e -> {

@@ -1,5 +1,6 @@
 package io.pygmy.http;
 
+import static io.pygmy.testing.Ports.closedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -123,10 +124,7 @@ class HttpConnectionTest {
 
   @Test
   void nothingListeningIsAnIOException() throws IOException {
-    int port;
-    try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = ss.getLocalPort();
-    }
+    int port = closedPort();
     try (HttpConnection c = new HttpConnection(URI.create("http://127.0.0.1:" + port), 1000)) {
       assertThatThrownBy(() -> c.get("/")).isInstanceOf(IOException.class);
     }

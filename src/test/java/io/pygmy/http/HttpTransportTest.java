@@ -1,5 +1,6 @@
 package io.pygmy.http;
 
+import static io.pygmy.testing.Ports.closedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -160,10 +161,7 @@ class HttpTransportTest {
 
   @Test
   void nothingListeningIsRefused() throws Exception {
-    int port;
-    try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = ss.getLocalPort();
-    }
+    int port = closedPort();
     assertThatThrownBy(() -> transport.get("http://127.0.0.1:" + port + "/status", Duration.ofSeconds(1), null))
         .isInstanceOfSatisfying(HttpTransport.TransportException.class, e -> assertThat(e.refused()).isTrue());
   }
