@@ -49,7 +49,10 @@ public final class CatalogStateMachine extends StoreStateMachine {
       unpublished.put(index, invalidated);
       invalidated.whenComplete((ok, error) -> unpublished.remove(index));
     }
-    return new Applied(Json.bytes(applied.reply()), invalidated);
+    // The reply shows the state after every write up to this index, so it is released once all of their
+    // invalidations landed, not only this write's own: a refused reserve changes nothing, yet tells the
+    // buyer the stock an earlier write left, whose invalidation may still be in flight.
+    return new Applied(Json.bytes(applied.reply()), published(index));
   }
 
   /**

@@ -60,4 +60,20 @@ class CatalogStateMachineTest {
     apply(2, new CatalogCommand.Reserve("k1", 1, 30, 0)); // out of stock: nothing changed, nothing to invalidate
     assertThat(machine.published(2)).isDone();
   }
+
+  /**
+   * Regression for ChaosIT (seed 20261124): a buy refused as out of stock revealed the stock an earlier
+   * buy left while that buy's invalidation was still in flight, and a lookup that started after the
+   * refusal still got the older stock from a frontend cache.
+   */
+  @Test
+  void aRefusalWaitsForTheInvalidationsOfTheWritesBeforeIt() {
+    CompletableFuture<?> bought = apply(2, new CatalogCommand.Reserve("k1", 1, 10, 0)); // takes the last copies
+    CompletableFuture<?> refused = apply(3, new CatalogCommand.Reserve("k2", 1, 1, 0)); // out of stock now
+    assertThat(bought).isNotDone();
+    assertThat(refused).as("the refusal shows stock 0 before caches dropped the old stock").isNotDone();
+    sender.complete(1, SendResult.ACKED);
+    assertThat(bought).isDone();
+    assertThat(refused).isDone();
+  }
 }
