@@ -112,14 +112,18 @@ public final class HttpTransport implements AutoCloseable {
       return;
     }
     Deque<Idle> q = idle.computeIfAbsent(origin, o -> new ConcurrentLinkedDeque<>());
-    q.offerFirst(new Idle(c, System.nanoTime()));
-    // Over the limit: drop the least recently used.
-    while (q.size() > MAX_IDLE_PER_HOST) {
-      Idle oldest = q.pollLast();
-      if (oldest == null) {
-        break;
+    // Returns are serialized per host so that two of them cannot both trim for the same excess (which
+    // left 63 of 64); borrowing stays lock-free.
+    synchronized (q) {
+      q.offerFirst(new Idle(c, System.nanoTime()));
+      // Over the limit: drop the least recently used.
+      while (q.size() > MAX_IDLE_PER_HOST) {
+        Idle oldest = q.pollLast();
+        if (oldest == null) {
+          break;
+        }
+        oldest.connection().close();
       }
-      oldest.connection().close();
     }
   }
 
