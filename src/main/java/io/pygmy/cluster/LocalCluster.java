@@ -90,20 +90,34 @@ public final class LocalCluster implements AutoCloseable {
   /** A config of the given shape on 127.0.0.1 with free ports, for tests and the chaos harness. */
   public static ClusterConfig localConfig(int catalogs, int orders, int frontends, Settings settings) {
     List<NodeAddress> nodes = new ArrayList<>();
-    for (int i = 1; i <= catalogs; i++) {
-      nodes.add(new NodeAddress("catalog-" + i, Service.CATALOG, "127.0.0.1", freePort(), freePort()));
-    }
-    for (int i = 1; i <= orders; i++) {
-      nodes.add(new NodeAddress("order-" + i, Service.ORDER, "127.0.0.1", freePort(), freePort()));
-    }
-    for (int i = 1; i <= frontends; i++) {
-      nodes.add(new NodeAddress("frontend-" + i, Service.FRONTEND, "127.0.0.1", freePort(), 0));
+    // Every probe socket stays open until all ports are taken: a closed one's port may be handed out again.
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 1; i <= catalogs; i++) {
+        nodes.add(new NodeAddress("catalog-" + i, Service.CATALOG, "127.0.0.1", freePort(held), freePort(held)));
+      }
+      for (int i = 1; i <= orders; i++) {
+        nodes.add(new NodeAddress("order-" + i, Service.ORDER, "127.0.0.1", freePort(held), freePort(held)));
+      }
+      for (int i = 1; i <= frontends; i++) {
+        nodes.add(new NodeAddress("frontend-" + i, Service.FRONTEND, "127.0.0.1", freePort(held), 0));
+      }
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          // nothing listens on it; the port is free either way
+        }
+      }
     }
     return new ClusterConfig(nodes, settings.validate(), null);
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+  private static int freePort(List<ServerSocket> held) {
+    try {
+      ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+      held.add(s);
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
