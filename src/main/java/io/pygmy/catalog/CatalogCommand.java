@@ -9,6 +9,7 @@ import java.util.List;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = CatalogCommand.Seed.class, name = "seed"),
     @JsonSubTypes.Type(value = CatalogCommand.Reserve.class, name = "reserve"),
+    @JsonSubTypes.Type(value = CatalogCommand.ReserveAll.class, name = "reserve-all"),
     @JsonSubTypes.Type(value = CatalogCommand.Update.class, name = "update")
 })
 public sealed interface CatalogCommand {
@@ -28,6 +29,20 @@ public sealed interface CatalogCommand {
    * @param requestedAtMillis wall-clock time the coordinator stamped; stored, never compared
    */
   record Reserve(String key, int item, int quantity, long requestedAtMillis) implements CatalogCommand {}
+
+  /**
+   * Several reservations in one log entry, applied in order, each exactly as if it were alone, with one
+   * reply each: an order replica sends the buys that arrived while its previous commit was in flight as
+   * one entry (group commit), so one Raft round and one invalidation serve them all.
+   */
+  record ReserveAll(List<Reserve> reserves) implements CatalogCommand {
+    /** Most reservations one entry may carry. */
+    public static final int MAX = 256;
+
+    public ReserveAll {
+      reserves = List.copyOf(reserves);
+    }
+  }
 
   /**
    * Adds {@code stockDelta} to the stock of {@code item} (negative removes) and, when {@code cost} is

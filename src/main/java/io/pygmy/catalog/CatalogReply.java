@@ -1,11 +1,15 @@
 package io.pygmy.catalog;
 
+import java.util.List;
+
 /**
  * What a catalog write answers. {@code outcome} says what happened; {@code book} is the book after an
  * update; {@code reservation} is the record of a reserve (also when out of stock); {@code replayed}
- * tells that an earlier command with the same key produced this answer.
+ * tells that an earlier command with the same key produced this answer; {@code each} holds one reply
+ * per reservation of a {@link CatalogCommand.ReserveAll}, in order (null for every other command).
  */
-public record CatalogReply(Outcome outcome, String message, Book book, Reservation reservation, boolean replayed) {
+public record CatalogReply(Outcome outcome, String message, Book book, Reservation reservation, boolean replayed,
+                           List<CatalogReply> each) {
   public enum Outcome {
     /** Applied (or replayed). A reservation may still say OUT_OF_STOCK. */
     OK,
@@ -20,6 +24,18 @@ public record CatalogReply(Outcome outcome, String message, Book book, Reservati
     CAPACITY_EXHAUSTED,
     /** A seed arrived after the catalog was seeded; nothing changed. */
     ALREADY_SEEDED
+  }
+
+  public CatalogReply(Outcome outcome, String message, Book book, Reservation reservation, boolean replayed) {
+    this(outcome, message, book, reservation, replayed, null);
+  }
+
+  public CatalogReply {
+    each = each == null ? null : List.copyOf(each);
+  }
+
+  static CatalogReply ofAll(List<CatalogReply> each) {
+    return new CatalogReply(Outcome.OK, each.size() + " reservations", null, null, false, each);
   }
 
   static CatalogReply failed(Outcome outcome, String message) {

@@ -3,6 +3,7 @@ package io.pygmy.catalog;
 import io.pygmy.http.Json;
 import io.pygmy.raft.StoreStateMachine;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -37,12 +38,15 @@ public final class CatalogStateMachine extends StoreStateMachine {
     CatalogCommand cmd = Json.read(command, CatalogCommand.class);
     Inventory.Applied applied = inventory.apply(cmd);
     Set<String> stale = new LinkedHashSet<>(CacheKeys.affectedBy(applied.changed()));
-    if (applied.reply().replayed()) {
-      // A replay is acknowledged again: make sure no cache still shows the item as it was before the
-      // original write, whatever happened to that write's own invalidation on this replica.
-      int item = applied.reply().reservation() != null ? applied.reply().reservation().item()
-          : applied.reply().book() != null ? applied.reply().book().id() : 0;
-      inventory.book(item).ifPresent(b -> stale.addAll(CacheKeys.affectedBy(java.util.List.of(b))));
+    List<CatalogReply> replies = applied.reply().each() != null ? applied.reply().each() : List.of(applied.reply());
+    for (CatalogReply reply : replies) {
+      if (reply.replayed()) {
+        // A replay is acknowledged again: make sure no cache still shows the item as it was before the
+        // original write, whatever happened to that write's own invalidation on this replica.
+        int item = reply.reservation() != null ? reply.reservation().item()
+            : reply.book() != null ? reply.book().id() : 0;
+        inventory.book(item).ifPresent(b -> stale.addAll(CacheKeys.affectedBy(List.of(b))));
+      }
     }
     CompletableFuture<Void> invalidated = fanout.invalidate(index, stale);
     if (!invalidated.isDone()) {

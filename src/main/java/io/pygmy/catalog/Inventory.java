@@ -1,6 +1,7 @@
 package io.pygmy.catalog;
 
 import io.pygmy.catalog.CatalogCommand.Reserve;
+import io.pygmy.catalog.CatalogCommand.ReserveAll;
 import io.pygmy.catalog.CatalogCommand.Seed;
 import io.pygmy.catalog.CatalogCommand.Update;
 import io.pygmy.catalog.CatalogReply.Outcome;
@@ -70,6 +71,7 @@ public final class Inventory {
     Applied applied = switch (command) {
       case Seed seed -> seed(seed);
       case Reserve reserve -> reserve(reserve);
+      case ReserveAll all -> reserveAll(all);
       case Update update -> update(update);
     };
     for (Book b : applied.changed()) {
@@ -92,6 +94,8 @@ public final class Inventory {
       case Reserve r -> r.item();
       case Update u -> u.item();
       case Seed s -> 0;
+      // Each reservation is checked when applied and answered on its own; one bad one spoils no other.
+      case ReserveAll a -> 0;
     };
     if (item != 0 && seeded && !books.containsKey(item)) {
       return Optional.of(CatalogReply.failed(Outcome.UNKNOWN_ITEM, "no book with id " + item));
@@ -115,6 +119,9 @@ public final class Inventory {
         }
         yield Optional.empty();
       }
+      // (Null entries cannot exist: the record's List.copyOf refuses them.)
+      case ReserveAll a -> a.reserves().isEmpty() || a.reserves().size() > ReserveAll.MAX
+          ? Optional.of("a batch holds 1.." + ReserveAll.MAX + " reservations") : Optional.empty();
       case Update u -> {
         if (u.key() != null && invalidKey(u.key(), limits)) {
           yield Optional.of("key must be 1.." + limits.maxKeyLength() + " printable characters");
@@ -212,6 +219,20 @@ public final class Inventory {
     assert reservations.size() == seq && reservations.get((int) seq - 1) == reservation;
     return new Applied(new CatalogReply(Outcome.OK, reservation.status().name(), changed.isEmpty() ? book
         : changed.get(0), reservation, false), changed);
+  }
+
+  private Applied reserveAll(ReserveAll all) {
+    List<CatalogReply> replies = new ArrayList<>(all.reserves().size());
+    Map<Integer, Book> changed = new TreeMap<>();
+    for (Reserve r : all.reserves()) {
+      Applied one = apply(r);
+      replies.add(one.reply());
+      for (Book b : one.changed()) {
+        changed.put(b.id(), b); // a later reservation of the same book leaves the newer state
+      }
+    }
+    assert replies.size() == all.reserves().size();
+    return new Applied(CatalogReply.ofAll(replies), List.copyOf(changed.values()));
   }
 
   private Applied update(Update u) {

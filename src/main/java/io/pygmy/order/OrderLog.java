@@ -42,8 +42,31 @@ public final class OrderLog {
   }
 
   public OrderReply apply(OrderCommand command) {
+    Optional<String> invalid = validate(command);
+    if (invalid.isPresent()) {
+      return new OrderReply(OrderReply.Outcome.INVALID, invalid.get(), null, false);
+    }
     return switch (command) {
       case OrderCommand.Record r -> record(r.reservation());
+      case OrderCommand.RecordAll all -> {
+        List<OrderReply> each = new ArrayList<>(all.reservations().size());
+        for (Reservation r : all.reservations()) {
+          each.add(record(r));
+        }
+        yield new OrderReply(OrderReply.Outcome.OK, each.size() + " orders", null, false, each);
+      }
+    };
+  }
+
+  /** Structural checks that need no state, the same on every replica: why a command cannot apply. */
+  public static Optional<String> validate(OrderCommand command) {
+    return switch (command) {
+      case OrderCommand.Record r -> r.reservation() == null ? Optional.of("a record names its reservation")
+          : Optional.empty();
+      // (Null entries cannot exist: the record's List.copyOf refuses them.)
+      case OrderCommand.RecordAll all -> all.reservations().isEmpty()
+          || all.reservations().size() > OrderCommand.RecordAll.MAX
+          ? Optional.of("a batch holds 1.." + OrderCommand.RecordAll.MAX + " reservations") : Optional.empty();
     };
   }
 

@@ -17,8 +17,9 @@ public final class OrderStateMachine extends StoreStateMachine {
 
   @Override
   protected Optional<byte[]> rejectBeforeLogging(byte[] command) {
-    Json.read(command, OrderCommand.class); // malformed commands are refused; valid ones always apply
-    return Optional.empty();
+    // Malformed commands are refused before logging; valid ones always apply.
+    return OrderLog.validate(Json.read(command, OrderCommand.class))
+        .map(why -> Json.bytes(new OrderReply(OrderReply.Outcome.INVALID, why, null, false)));
   }
 
   @Override

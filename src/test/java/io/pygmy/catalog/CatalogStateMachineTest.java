@@ -34,7 +34,8 @@ class CatalogStateMachineTest {
     scheduler.advanceMillis(1000); // past the startup grace
     fanout.heartbeat(F1);
     machine = new CatalogStateMachine(CatalogLimits.from(Settings.defaults()), fanout);
-    apply(1, new CatalogCommand.Seed(List.of(new Book(1, "A book", "ds", 100, 10))));
+    apply(1, new CatalogCommand.Seed(List.of(new Book(1, "A book", "ds", 100, 10),
+        new Book(2, "Another", "gs", 50, 10), new Book(3, "A third", "cooking", 5, 10))));
     sender.complete(0, SendResult.ACKED);
   }
 
@@ -75,5 +76,25 @@ class CatalogStateMachineTest {
     sender.complete(1, SendResult.ACKED);
     assertThat(bought).isDone();
     assertThat(refused).isDone();
+  }
+
+  /**
+   * A batch of buys is one write: one invalidation names every book it changed, plus the books of
+   * reservations it merely replayed (their buyers are answered again), and the reply waits for it.
+   */
+  @Test
+  void aBatchIsInvalidatedAsOneWriteCoveringEveryBookItTouched() {
+    apply(2, new CatalogCommand.Reserve("old", 3, 1, 0));
+    sender.complete(1, SendResult.ACKED);
+    CompletableFuture<?> batch = apply(3, new CatalogCommand.ReserveAll(List.of(
+        new CatalogCommand.Reserve("k1", 1, 1, 0), new CatalogCommand.Reserve("k2", 2, 1, 0),
+        new CatalogCommand.Reserve("old", 3, 1, 0))));
+    assertThat(sender.calls).hasSize(3);
+    assertThat(sender.calls.get(2).keys()).containsAll(CacheKeys.affectedBy(List.of(
+        machine.inspect(inv -> inv.book(1).orElseThrow()), machine.inspect(inv -> inv.book(2).orElseThrow()),
+        machine.inspect(inv -> inv.book(3).orElseThrow()))));
+    assertThat(batch).isNotDone();
+    sender.complete(2, SendResult.ACKED);
+    assertThat(batch).isDone();
   }
 }

@@ -3,6 +3,7 @@ package io.pygmy.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pygmy.catalog.CatalogCommand.Reserve;
+import io.pygmy.catalog.CatalogCommand.ReserveAll;
 import io.pygmy.catalog.CatalogCommand.Seed;
 import io.pygmy.catalog.CatalogCommand.Update;
 import io.pygmy.catalog.CatalogReply.Outcome;
@@ -61,9 +62,13 @@ class InventoryProperties {
         Arbitraries.longs().between(-12, 12),
         Arbitraries.longs().between(0, 60).injectNull(0.7))
         .as((key, item, delta, cost) -> new Update(key, item, delta, cost));
+    // Group commits: a few reservations in one entry, sometimes an empty (malformed) batch.
+    Arbitrary<CatalogCommand> reserveAll = reserve.map(r -> (Reserve) r).list().ofMinSize(0).ofMaxSize(4)
+        .map(ReserveAll::new);
     Arbitrary<CatalogCommand> command = Arbitraries.frequencyOf(
         Tuple.of(1, seed),
         Tuple.of(12, reserve),
+        Tuple.of(4, reserveAll),
         Tuple.of(6, update));
     // Most histories start with a seed; a few exercise commands that arrive before it.
     return Combinators.combine(seed.injectNull(0.05), command.list().ofMaxSize(80))
@@ -128,15 +133,19 @@ class InventoryProperties {
     Map<String, Reservation> first = new HashMap<>();
     for (CatalogCommand c : history) {
       Applied applied = inv.apply(c);
-      Reservation r = applied.reply().reservation();
-      if (r == null) {
-        continue;
-      }
-      if (applied.reply().replayed()) {
-        assertThat(r).isEqualTo(first.get(r.key()));
-        assertThat(applied.changed()).isEmpty();
-      } else {
-        assertThat(first.put(r.key(), r)).as("a second fresh reservation for %s", r.key()).isNull();
+      for (CatalogReply reply : repliesOf(applied)) {
+        Reservation r = reply.reservation();
+        if (r == null) {
+          continue;
+        }
+        if (reply.replayed()) {
+          assertThat(r).isEqualTo(first.get(r.key()));
+          if (applied.reply().each() == null) {
+            assertThat(applied.changed()).isEmpty();
+          }
+        } else {
+          assertThat(first.put(r.key(), r)).as("a second fresh reservation for %s", r.key()).isNull();
+        }
       }
     }
   }
@@ -197,10 +206,14 @@ class InventoryProperties {
     for (CatalogCommand c : history) {
       Applied applied = inv.apply(c);
       Model.Expected expected = model.apply(c);
-      assertThat(applied.reply().outcome()).as("outcome of %s", c).isEqualTo(expected.outcome());
-      assertThat(applied.reply().replayed()).as("replayed of %s", c).isEqualTo(expected.replayed());
-      if (expected.status() != null) {
-        assertThat(applied.reply().reservation().status()).as("status of %s", c).isEqualTo(expected.status());
+      assertMatches(applied.reply(), expected, c);
+      if (expected.each() != null) {
+        assertThat(applied.reply().each()).as("replies of %s", c).hasSameSizeAs(expected.each());
+        for (int i = 0; i < expected.each().size(); i++) {
+          assertMatches(applied.reply().each().get(i), expected.each().get(i), c);
+        }
+      } else {
+        assertThat(applied.reply().each()).as("replies of %s", c).isNull();
       }
       for (Map.Entry<Integer, Long> e : model.stock.entrySet()) {
         assertThat(inv.book(e.getKey()).orElseThrow().stock()).as("stock of %s after %s", e.getKey(), c)
@@ -209,9 +222,26 @@ class InventoryProperties {
     }
   }
 
+  private static void assertMatches(CatalogReply reply, Model.Expected expected, CatalogCommand c) {
+    assertThat(reply.outcome()).as("outcome of %s", c).isEqualTo(expected.outcome());
+    assertThat(reply.replayed()).as("replayed of %s", c).isEqualTo(expected.replayed());
+    if (expected.status() != null) {
+      assertThat(reply.reservation().status()).as("status of %s", c).isEqualTo(expected.status());
+    }
+  }
+
+  /** The replies a command produced: one per reservation of a batch, or its only one. */
+  static List<CatalogReply> repliesOf(Applied applied) {
+    return applied.reply().each() != null ? applied.reply().each() : List.of(applied.reply());
+  }
+
   /** The rules restated as plainly as possible, independent of the implementation's data structures. */
   static final class Model {
-    record Expected(Outcome outcome, boolean replayed, Status status) {}
+    record Expected(Outcome outcome, boolean replayed, Status status, List<Expected> each) {
+      Expected(Outcome outcome, boolean replayed, Status status) {
+        this(outcome, replayed, status, null);
+      }
+    }
 
     record Res(int item, int quantity, Status status) {}
 
@@ -229,6 +259,7 @@ class InventoryProperties {
       return switch (c) {
         case Seed s -> seed(s);
         case Reserve r -> reserve(r);
+        case ReserveAll all -> new Expected(Outcome.OK, false, null, all.reserves().stream().map(this::apply).toList());
         case Update u -> update(u);
       };
     }

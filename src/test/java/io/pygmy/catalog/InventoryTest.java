@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pygmy.catalog.CatalogCommand.Reserve;
+import io.pygmy.catalog.CatalogCommand.ReserveAll;
 import io.pygmy.catalog.CatalogCommand.Seed;
 import io.pygmy.catalog.CatalogCommand.Update;
 import io.pygmy.catalog.CatalogReply.Outcome;
@@ -337,6 +338,81 @@ class InventoryTest {
   }
 
   // ------------------------------------------------------------------ paging reservations
+
+  @Nested
+  class ReservingInBatches {
+    @Test
+    void aBatchAnswersEachReservationExactlyAsIfItWereAlone() {
+      List<Reserve> reserves = List.of(reserve("a", 1, 2), reserve("b", 3, 1), reserve("c", 1, 4),
+          reserve("d", 1, 3), reserve("a", 1, 2));
+      Inventory batched = seeded();
+      Inventory alone = seeded();
+
+      Applied applied = batched.apply(new ReserveAll(reserves));
+
+      List<CatalogReply> expected = reserves.stream().map(r -> alone.apply(r).reply()).toList();
+      assertThat(applied.reply().outcome()).isEqualTo(Outcome.OK);
+      assertThat(applied.reply().each()).isEqualTo(expected);
+      assertThat(applied.reply().each()).extracting(r -> r.reservation().status())
+          .containsExactly(Status.RESERVED, Status.RESERVED, Status.OUT_OF_STOCK, Status.RESERVED, Status.RESERVED);
+      assertThat(applied.reply().each().get(4).replayed()).isTrue();
+      assertThat(batched.digest()).isEqualTo(alone.digest());
+      assertThat(batched.snapshot()).isEqualTo(alone.snapshot());
+    }
+
+    @Test
+    void changedBooksAppearOnceEachWithTheirStateAfterTheWholeBatch() {
+      Inventory inv = seeded();
+      Applied applied = inv.apply(new ReserveAll(List.of(reserve("a", 1, 1), reserve("b", 3, 5), reserve("c", 1, 2))));
+      assertThat(applied.changed()).containsExactly(inv.book(1).orElseThrow(), inv.book(3).orElseThrow());
+      assertThat(stock(inv, 1)).isEqualTo(2);
+      assertThat(stock(inv, 3)).isEqualTo(95);
+    }
+
+    @Test
+    void oneBadReservationIsRefusedAloneAndSpoilsNoOther() {
+      Inventory inv = seeded();
+      Applied applied = inv.apply(new ReserveAll(List.of(reserve("a", 1, 1), reserve("b", 99, 1),
+          reserve("c", 1, 0), reserve("a", 3, 1), reserve("d", 1, 1))));
+      assertThat(applied.reply().each()).extracting(CatalogReply::outcome).containsExactly(Outcome.OK,
+          Outcome.UNKNOWN_ITEM, Outcome.INVALID, Outcome.KEY_REUSED, Outcome.OK);
+      assertThat(stock(inv, 1)).isEqualTo(3);
+      assertThat(inv.reservationCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aBatchPastTheCapacityReservesUpToItAndRefusesTheRest() {
+      Inventory inv = seeded(new CatalogLimits(10, 1000, 10_000, 10, 16, 3, 2));
+      Applied applied = inv.apply(new ReserveAll(List.of(reserve("a", 3, 1), reserve("b", 3, 1), reserve("c", 3, 1))));
+      assertThat(applied.reply().each()).extracting(CatalogReply::outcome)
+          .containsExactly(Outcome.OK, Outcome.OK, Outcome.CAPACITY_EXHAUSTED);
+      assertThat(stock(inv, 3)).isEqualTo(98);
+    }
+
+    @Test
+    void anEmptyOrOversizedBatchIsRefusedBeforeLoggingAndChangesNothing() {
+      Reserve one = reserve("k", 1, 1);
+      List<Reserve> tooMany = java.util.Collections.nCopies(ReserveAll.MAX + 1, one);
+      Inventory inv = seeded();
+      for (ReserveAll bad : List.of(new ReserveAll(List.of()), new ReserveAll(tooMany))) {
+        assertThat(inv.rejectBeforeLogging(bad)).get().extracting(CatalogReply::outcome).isEqualTo(Outcome.INVALID);
+        Applied applied = inv.apply(bad);
+        assertThat(applied.reply().outcome()).isEqualTo(Outcome.INVALID);
+        assertThat(applied.reply().each()).isNull();
+      }
+      assertThat(inv.reservationCount()).isZero();
+      assertThat(inv.rejectBeforeLogging(new ReserveAll(java.util.Collections.nCopies(ReserveAll.MAX, one))))
+          .isEmpty();
+    }
+
+    @Test
+    void aBatchRoundTripsThroughJsonAsTheLogStoresIt() {
+      CatalogCommand c = new ReserveAll(List.of(reserve("a", 1, 2), reserve("b", 3, 1)));
+      assertThat(Json.read(Json.bytes(c), CatalogCommand.class)).isEqualTo(c);
+      CatalogReply reply = seeded().apply(c).reply();
+      assertThat(Json.read(Json.bytes(reply), CatalogReply.class)).isEqualTo(reply);
+    }
+  }
 
   @Nested
   class ReservationsAfter {

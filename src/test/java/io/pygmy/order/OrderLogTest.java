@@ -404,6 +404,60 @@ class OrderLogTest {
     }
   }
 
+  @Nested
+  class RecordingInBatches {
+    @Test
+    void aBatchRecordsEachReservationExactlyAsIfItWereAlone() {
+      List<Reservation> reservations = List.of(reserved(1, "a"), outOfStock(2, "b"), reserved(3, "c"),
+          reserved(1, "a"));
+      OrderLog batched = new OrderLog(100);
+      OrderLog alone = new OrderLog(100);
+
+      OrderReply reply = batched.apply(new OrderCommand.RecordAll(reservations));
+
+      assertThat(reply.outcome()).isEqualTo(OrderReply.Outcome.OK);
+      assertThat(reply.each()).isEqualTo(reservations.stream().map(r -> record(alone, r)).toList());
+      assertThat(reply.each()).extracting(OrderReply::replayed).containsExactly(false, false, false, true);
+      assertThat(batched.count()).isEqualTo(3);
+      assertThat(batched.reconciledThroughSeq()).isEqualTo(3);
+      assertThat(batched.digest()).isEqualTo(alone.digest());
+    }
+
+    @Test
+    void aBatchPastTheLimitRecordsUpToItAndRefusesTheRest() {
+      OrderLog log = new OrderLog(2);
+      OrderReply reply = log.apply(new OrderCommand.RecordAll(List.of(reserved(1, "a"), reserved(2, "b"),
+          reserved(3, "c"))));
+      assertThat(reply.each()).extracting(OrderReply::outcome).containsExactly(OrderReply.Outcome.OK,
+          OrderReply.Outcome.OK, OrderReply.Outcome.CAPACITY_EXHAUSTED);
+      assertThat(log.count()).isEqualTo(2);
+    }
+
+    @Test
+    void anEmptyOrOversizedBatchIsInvalidAndChangesNothing() {
+      OrderLog log = new OrderLog(1000);
+      List<Reservation> tooMany = new java.util.ArrayList<>();
+      for (int i = 1; i <= OrderCommand.RecordAll.MAX + 1; i++) {
+        tooMany.add(reserved(i, "k" + i));
+      }
+      for (OrderCommand bad : List.of(new OrderCommand.RecordAll(List.of()), new OrderCommand.RecordAll(tooMany))) {
+        assertThat(OrderLog.validate(bad)).isPresent();
+        assertThat(log.apply(bad).outcome()).isEqualTo(OrderReply.Outcome.INVALID);
+      }
+      assertThat(log.count()).isZero();
+      assertThat(OrderLog.validate(new OrderCommand.RecordAll(tooMany.subList(0, OrderCommand.RecordAll.MAX))))
+          .isEmpty();
+    }
+
+    @Test
+    void aBatchRoundTripsThroughJsonAsTheLogStoresIt() {
+      OrderCommand c = new OrderCommand.RecordAll(List.of(reserved(1, "a"), outOfStock(2, "b")));
+      assertThat(Json.read(Json.bytes(c), OrderCommand.class)).isEqualTo(c);
+      OrderReply reply = new OrderLog(10).apply(c);
+      assertThat(Json.read(Json.bytes(reply), OrderReply.class)).isEqualTo(reply);
+    }
+  }
+
   @Test
   void commandsRoundTripThroughJsonAsTheLogStoresThem() {
     OrderCommand c = new OrderCommand.Record(reserved(3, "k"));
