@@ -82,6 +82,13 @@ public record Settings(
     int maxRequestBytes,
     /** Buys one order replica coordinates at once; more wait, and beyond the queue get 503. */
     int maxConcurrentBuys,
+    /**
+     * Most buys an order replica reserves in one catalog entry and records in one order entry: the buys
+     * that arrived while its earlier commits were in flight go together (group commit).
+     */
+    int buyBatchMax,
+    /** Batches of buys an order replica commits at a time; later buys wait and join the next batch. */
+    int buyBatchesInFlight,
     /** Orders returned at most by "recent orders". */
     int maxRecentOrders,
     /** How often the order leader looks for reservations whose coordinator died before recording them. */
@@ -119,6 +126,8 @@ public record Settings(
         5_000_000, // maxReservations
         16 * 1024, // maxRequestBytes
         512, // maxConcurrentBuys
+        64, // buyBatchMax
+        2, // buyBatchesInFlight
         100, // maxRecentOrders
         1000, // reconcileIntervalMillis
         1000); // reconcileBatchSize
@@ -174,6 +183,8 @@ public record Settings(
     positive("maxReservations", maxReservations);
     range("maxRequestBytes", maxRequestBytes, 256, 16 * 1024 * 1024);
     positive("maxConcurrentBuys", maxConcurrentBuys);
+    range("buyBatchMax", buyBatchMax, 1, 256); // what one ReserveAll and one RecordAll entry may carry
+    range("buyBatchesInFlight", buyBatchesInFlight, 1, 64);
     range("maxRecentOrders", maxRecentOrders, 1, 10_000);
     positive("reconcileIntervalMillis", reconcileIntervalMillis);
     range("reconcileBatchSize", reconcileBatchSize, 1, 100_000);

@@ -171,7 +171,7 @@ public final class OrderNode implements AutoCloseable {
   public void close() {
     scheduler.shutdownNow();
     http.stop();
-    for (AutoCloseable c : List.<AutoCloseable>of(orderClient, catalogClient, replica)) {
+    for (AutoCloseable c : List.<AutoCloseable>of(coordinator, orderClient, catalogClient, replica)) {
       try {
         c.close();
       } catch (Exception e) {
