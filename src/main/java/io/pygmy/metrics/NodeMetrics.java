@@ -1,6 +1,7 @@
 package io.pygmy.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -109,6 +110,12 @@ public final class NodeMetrics implements AutoCloseable {
 
   public double buys(String outcome) {
     return buyCounter(outcome).count();
+  }
+
+  /** Records how many buys one group commit carried (one catalog entry, one order entry). */
+  public void recordBuyBatch(int size) {
+    DistributionSummary.builder("pygmy.buy.batch.size").description("Buys per group commit")
+        .publishPercentiles(0.5, 0.99).register(registry).record(size);
   }
 
   private Counter buyCounter(String outcome) {

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.apache.ratis.client.RaftClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ public final class BuyCoordinator implements AutoCloseable {
   private final OrderStateMachine localLog;
   private final Semaphore slots;
   private final GroupCommit<PendingBuy> batches;
+  private final IntConsumer batchSizes;
 
   /** The order and how long it took until the catalog had reserved it, for Server-Timing. */
   public record Outcome(Order order, long catalogNanos, boolean replayed) {}
@@ -55,15 +57,17 @@ public final class BuyCoordinator implements AutoCloseable {
   /**
    * @param orderReplica this node's order replica: when it leads, orders are recorded through it directly
    *     (the frontend sends buys to the order leader first, so that is the common case)
+   * @param batchSizes told the size of every batch committed (metrics)
    */
   public BuyCoordinator(Settings settings, RaftClient catalog, RaftClient orders, RaftReplica orderReplica,
-                        OrderStateMachine localLog) {
+                        OrderStateMachine localLog, IntConsumer batchSizes) {
     this.settings = settings;
     this.catalog = catalog;
     this.orders = orders;
     this.orderReplica = orderReplica;
     this.localLog = localLog;
     this.slots = new Semaphore(settings.maxConcurrentBuys());
+    this.batchSizes = batchSizes;
     this.batches = new GroupCommit<>("buys", settings.buyBatchMax(), settings.buyBatchesInFlight(),
         settings.maxConcurrentBuys(), this::commit,
         abandoned -> abandoned.forEach(p -> p.fail(ApiException.unavailable("this order replica is stopping"))));
@@ -113,6 +117,7 @@ public final class BuyCoordinator implements AutoCloseable {
 
   /** Reserves a batch in one catalog entry, records the reserved ones in one order entry, settles each. */
   private void commit(List<PendingBuy> batch) {
+    batchSizes.accept(batch.size());
     try {
       List<CatalogReply> reserved = reserveAll(batch.stream().map(PendingBuy::reserve).toList());
       long reservedAt = System.nanoTime();

@@ -59,12 +59,13 @@ public final class OrderNode implements AutoCloseable {
         config.bindHostFor(node));
     this.orderClient = RaftSetup.newClient(group, settings);
     this.catalogClient = RaftSetup.newClient(RaftSetup.group(Service.CATALOG, config.nodes(Service.CATALOG)), settings);
-    this.coordinator = new BuyCoordinator(settings, catalogClient, orderClient, replica, stateMachine);
+    this.metrics = NodeMetrics.forNode("order", node.name());
+    this.coordinator = new BuyCoordinator(settings, catalogClient, orderClient, replica, stateMachine,
+        metrics::recordBuyBatch);
     this.reconciler = new Reconciler(replica, stateMachine, catalogClient, coordinator, settings.reconcileBatchSize());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("reconciler").factory());
     scheduler.scheduleWithFixedDelay(reconciler::runOnce, settings.reconcileIntervalMillis(),
         settings.reconcileIntervalMillis(), TimeUnit.MILLISECONDS);
-    this.metrics = NodeMetrics.forNode("order", node.name());
     metrics.bindRaft(replica::status);
     this.http = HttpServers.create(metrics, settings, c -> { });
     routes(http);

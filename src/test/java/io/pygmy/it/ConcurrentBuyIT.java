@@ -30,6 +30,7 @@ class ConcurrentBuyIT {
   @Test
   void oneHundredConcurrentBuysOfTenCopiesConfirmExactlyTen() throws Exception {
     assertThat(c.stockViaFrontend(0, 7)).isEqualTo(10);
+    double batchedBefore = batchedBuys();
     CountDownLatch go = new CountDownLatch(1);
     Map<Integer, AtomicInteger> byStatus = new ConcurrentHashMap<>();
     List<Future<?>> calls = new ArrayList<>();
@@ -65,5 +66,20 @@ class ConcurrentBuyIT {
       }
     }
     assertThat(confirmed).isEqualTo(10);
+    // Every buy went through a group commit (an order replica's metric; retries may add a few).
+    assertThat(batchedBuys() - batchedBefore).isGreaterThanOrEqualTo(100);
+  }
+
+  /** Buys committed in batches so far, summed over the order replicas' {@code /metrics}. */
+  private static double batchedBuys() {
+    double sum = 0;
+    for (NodeAddress replica : c.replicas(Service.ORDER)) {
+      for (String line : c.get(replica.httpUrl() + "/metrics").raw().body().split("\n")) {
+        if (line.startsWith("pygmy_buy_batch_size_sum")) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+    }
+    return sum;
   }
 }
