@@ -104,7 +104,10 @@ public final class ReadCache {
     }
     for (String key : keys) {
       invalidatedAt.merge(key, index, Math::max);
-      entries.invalidate(key);
+      // Only what was read before this write is stale. Every catalog replica sends its own invalidation
+      // when it applies a write, so a follower's can arrive after the write was acknowledged and the key
+      // refilled from a newer state; that entry stays.
+      entries.asMap().computeIfPresent(key, (k, e) -> e.version() >= index ? e : null);
     }
     if (invalidatedAt.size() > maxTrackedKeys) {
       // Bounded memory: forget per-key indexes but keep their effect as a floor for every key.

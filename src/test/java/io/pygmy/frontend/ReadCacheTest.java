@@ -307,6 +307,16 @@ class ReadCacheTest {
     }
 
     @Test
+    void aLateInvalidationLeavesAnEntryReadAfterItsWrite() {
+      fillNow("a", entry(7));
+      cache.invalidate(7, List.of("a"), false); // a follower applying write 7 after the key was refilled
+      cache.invalidate(5, List.of("a"), false);
+      assertThat(cache.get("a")).as("read at 7, it already shows writes 5 and 7").isNotNull();
+      cache.invalidate(8, List.of("a"), false);
+      assertThat(cache.get("a")).isNull();
+    }
+
+    @Test
     void aFlushAllRemovesEverything() {
       fillNow("a", entry(1));
       fillNow("b", entry(1));
