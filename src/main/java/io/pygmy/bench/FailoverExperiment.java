@@ -21,13 +21,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FailoverExperiment {
   static final long BUCKET_NANOS = 100_000_000L;
-  /** Traffic before the first kill and after each restart, so each kill starts from a steady state. */
+  /** Traffic before the first kill and after each restarted replica caught up, so each kill starts steady. */
   static final Duration STEADY = Duration.ofSeconds(3);
   /** How long traffic runs on after buys recover, before the killed node is restarted. */
   static final Duration AFTER_RECOVERY = Duration.ofSeconds(2);
   /** Bound on waiting for a leader to exist, and for buys to recover after a kill. */
   static final Duration LEADER_WAIT = Duration.ofSeconds(30);
   static final Duration RECOVERY_WAIT = Duration.ofSeconds(30);
+  /** Bound on waiting for a restarted replica to catch up with its group before the next kill. */
+  static final Duration REJOIN_WAIT = Duration.ofSeconds(30);
 
   private final Store store;
   private final LocalCluster cluster;
@@ -76,6 +78,9 @@ final class FailoverExperiment {
         restart(leader);
         kills.add(new long[] {killAt, restartAt});
         killed.add(new String[] {service.id(), leader});
+        // The next kill starts from a whole cluster: a restarted JVM still starting and catching up
+        // would take CPU from, and slow, the next group's recovery, which is not what that measures.
+        awaitRejoined(service, leader);
         pause(STEADY);
       }
     } finally {
@@ -117,6 +122,18 @@ final class FailoverExperiment {
       pause(Duration.ofMillis(100));
     }
     throw new IllegalStateException("no " + service.id() + " leader within " + LEADER_WAIT.toSeconds() + " s");
+  }
+
+  private void awaitRejoined(Service service, String name) {
+    long deadline = System.nanoTime() + REJOIN_WAIT.toNanos();
+    while (!store.rejoined(service, name)) {
+      if (System.nanoTime() > deadline) {
+        progress.note(name + " had not caught up " + REJOIN_WAIT.toSeconds() + " s after its restart; going on");
+        return;
+      }
+      pause(Duration.ofMillis(100));
+    }
+    progress.note(name + " caught up with its group");
   }
 
   private void restart(String name) {

@@ -137,6 +137,39 @@ final class Store implements AutoCloseable, HttpConnection.Factory {
     return Optional.empty();
   }
 
+  /**
+   * Whether replica {@code name} is back in its group: it answers, and it has applied all but the last
+   * {@link #CAUGHT_UP_GAP} entries its group's leader had committed when asked (under traffic a follower
+   * is always a few entries behind). False while it is down, starting or catching up.
+   */
+  static final long CAUGHT_UP_GAP = 50;
+
+  boolean rejoined(Service service, String name) {
+    if (cluster == null) {
+      return true;
+    }
+    long leaderCommit = -1;
+    long applied = -1;
+    for (NodeAddress n : cluster.config().nodes(service)) {
+      try (HttpConnection c = new HttpConnection(URI.create(n.httpUrl()), 1000)) {
+        HttpConnection.Response r = c.get("/status");
+        if (r.status() != 200) {
+          continue;
+        }
+        JsonNode raft = Json.MAPPER.readTree(r.body()).path("raft");
+        if ("LEADER".equals(raft.path("role").asText())) {
+          leaderCommit = raft.path("commitIndex").asLong(-1);
+        }
+        if (n.name().equals(name)) {
+          applied = raft.path("appliedIndex").asLong(-1);
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // A dead or starting replica has not rejoined; a dead leader is no leader.
+      }
+    }
+    return leaderCommit >= 0 && applied >= 0 && applied + CAUGHT_UP_GAP >= leaderCommit;
+  }
+
   interface Call {
     HttpConnection.Response run() throws IOException;
   }
