@@ -13,6 +13,7 @@ import io.pygmy.http.ErrorCode;
 import io.pygmy.http.Health;
 import io.pygmy.http.Headers;
 import io.pygmy.http.HttpServers;
+import io.pygmy.http.HttpConnection;
 import io.pygmy.http.HttpTransport;
 import io.pygmy.http.Json;
 import io.pygmy.http.Requests;
@@ -271,7 +272,7 @@ public final class CatalogNode implements AutoCloseable {
       byte[] body = Json.bytes(new InvalidationBatch(identity.node().name(), target.incarnation(), index,
           List.copyOf(keys), flushAll));
       try {
-        HttpTransport.Response r = transport.post(target.url() + "/internal/invalidate", body,
+        HttpConnection.Response r = transport.post(target.url() + "/internal/invalidate", body,
             Duration.ofMillis(settings.invalidationTimeoutMillis()), null);
         if (r.status() == 200) {
           return InvalidationFanout.SendResult.ACKED;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pygmy.cluster.LocalCluster;
 import io.pygmy.config.NodeAddress;
 import io.pygmy.config.Service;
+import io.pygmy.http.HttpConnection;
 import io.pygmy.http.HttpTransport;
 import io.pygmy.http.Json;
 import java.io.IOException;
@@ -308,7 +309,7 @@ final class Nemesis implements Runnable {
 
   private Optional<JsonNode> status(NodeAddress n) {
     try {
-      HttpTransport.Response r = http.get(n.httpUrl() + "/status", Duration.ofSeconds(1), null);
+      HttpConnection.Response r = http.get(n.httpUrl() + "/status", Duration.ofSeconds(1), null);
       return r.status() == 200 ? Optional.of(Json.MAPPER.readTree(r.body())) : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pygmy.config.ClusterConfig;
 import io.pygmy.config.NodeAddress;
 import io.pygmy.config.Service;
+import io.pygmy.http.HttpConnection;
 import io.pygmy.http.HttpTransport;
 import io.pygmy.http.Json;
 import java.io.IOException;
@@ -183,7 +184,7 @@ final class StoreProbe implements AutoCloseable {
     for (int round = 0; round < 3; round++) {
       for (NodeAddress n : config.nodes(service)) {
         try {
-          HttpTransport.Response r = http.get(n.httpUrl() + path, CALL, null);
+          HttpConnection.Response r = http.get(n.httpUrl() + path, CALL, null);
           if (r.status() == 200) {
             return Optional.of(Json.MAPPER.readTree(r.body()));
           }
@@ -200,7 +201,7 @@ final class StoreProbe implements AutoCloseable {
 
   private Optional<JsonNode> json(NodeAddress n, String path) {
     try {
-      HttpTransport.Response r = http.get(n.httpUrl() + path, CALL, null);
+      HttpConnection.Response r = http.get(n.httpUrl() + path, CALL, null);
       return r.status() == 200 ? Optional.of(Json.MAPPER.readTree(r.body())) : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();

@@ -5,6 +5,7 @@ import io.pygmy.config.ClusterConfig;
 import io.pygmy.config.NodeAddress;
 import io.pygmy.config.Service;
 import io.pygmy.config.Settings;
+import io.pygmy.http.HttpConnection;
 import io.pygmy.http.HttpTransport;
 import io.pygmy.http.Json;
 import java.io.File;
@@ -357,7 +358,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Null when ready, else what is missing. */
   private String readiness(HttpTransport http, NodeAddress frontend) throws HttpTransport.TransportException {
-    HttpTransport.Response r = http.get(frontend.httpUrl() + "/api/cluster", Duration.ofSeconds(2), null);
+    HttpConnection.Response r = http.get(frontend.httpUrl() + "/api/cluster", Duration.ofSeconds(2), null);
     if (r.status() != 200) {
       return "frontend answered " + r.status();
     }
@@ -378,7 +379,7 @@ public final class LocalCluster implements AutoCloseable {
     if (!catalogLeader || !orderLeader) {
       return "no leader yet in " + (catalogLeader ? "order" : "catalog");
     }
-    HttpTransport.Response lookup = http.get(frontend.httpUrl() + "/lookup?item=1", Duration.ofSeconds(2), null);
+    HttpConnection.Response lookup = http.get(frontend.httpUrl() + "/lookup?item=1", Duration.ofSeconds(2), null);
     return lookup.status() == 200 ? null : "lookup answered " + lookup.status();
   }
 

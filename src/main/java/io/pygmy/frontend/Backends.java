@@ -3,6 +3,7 @@ package io.pygmy.frontend;
 import io.pygmy.config.NodeAddress;
 import io.pygmy.config.Settings;
 import io.pygmy.http.ApiException;
+import io.pygmy.http.HttpConnection;
 import io.pygmy.http.HttpTransport;
 import java.time.Duration;
 import java.util.List;
@@ -27,13 +28,13 @@ final class Backends {
     this.settings = settings;
   }
 
-  HttpTransport.Response get(ReplicaPool pool, String pathAndQuery, String requestId) {
+  HttpConnection.Response get(ReplicaPool pool, String pathAndQuery, String requestId) {
     return call(pool, pathAndQuery, null, settings.readAttempts(), settings.backendTimeoutMillis(),
         settings.raftReadTimeoutMillis(), requestId);
   }
 
   /** A write: the same body on each attempt, with the longer write timeout. */
-  HttpTransport.Response post(ReplicaPool pool, String path, byte[] body, int attempts, String requestId) {
+  HttpConnection.Response post(ReplicaPool pool, String path, byte[] body, int attempts, String requestId) {
     return call(pool, path, body, attempts, settings.writeCallTimeoutMillis(), settings.raftWriteTimeoutMillis(),
         requestId);
   }
@@ -43,11 +44,11 @@ final class Backends {
    *     took that long means the group has no quorum, which another replica of it cannot change, so it is
    *     answered at once instead of being waited out again on every replica (majority loss answers fast)
    */
-  private HttpTransport.Response call(ReplicaPool pool, String path, byte[] body, int attempts, long timeoutMillis,
+  private HttpConnection.Response call(ReplicaPool pool, String path, byte[] body, int attempts, long timeoutMillis,
                                       long quorumWaitMillis, String requestId) {
     List<NodeAddress> order = pool.tryOrder();
     Duration timeout = Duration.ofMillis(timeoutMillis);
-    HttpTransport.Response last503 = null;
+    HttpConnection.Response last503 = null;
     String lastError = null;
     for (int attempt = 0; attempt < attempts; attempt++) {
       NodeAddress target = order.get(attempt % order.size());
@@ -57,7 +58,7 @@ final class Backends {
       try {
         String url = target.httpUrl() + path;
         long startedAt = System.nanoTime();
-        HttpTransport.Response r = body == null ? transport.get(url, timeout, requestId)
+        HttpConnection.Response r = body == null ? transport.get(url, timeout, requestId)
             : transport.post(url, body, timeout, requestId);
         if (r.status() != 503 || System.nanoTime() - startedAt >= quorumWaitMillis * 1_000_000L) {
           return r;

@@ -19,6 +19,7 @@ import io.pygmy.http.ErrorCode;
 import io.pygmy.http.Health;
 import io.pygmy.http.Headers;
 import io.pygmy.http.HttpServers;
+import io.pygmy.http.HttpConnection;
 import io.pygmy.http.HttpTransport;
 import io.pygmy.http.Json;
 import io.pygmy.http.Requests;
@@ -245,7 +246,7 @@ public final class FrontendNode implements AutoCloseable {
       return hit;
     }
     long ticket = cache.ticket();
-    HttpTransport.Response r = backends.get(catalog, path, HttpServers.requestId(ctx));
+    HttpConnection.Response r = backends.get(catalog, path, HttpServers.requestId(ctx));
     HttpServers.addDownstreamTiming(ctx, r.serverTiming());
     if (r.status() != 200) {
       throw passThrough(r);
@@ -317,7 +318,7 @@ public final class FrontendNode implements AutoCloseable {
     String key = idempotencyKey(ctx);
     ctx.header(Headers.IDEMPOTENCY_KEY, key);
     byte[] body = Json.bytes(Map.of("key", key, "item", item, "quantity", quantity));
-    HttpTransport.Response r;
+    HttpConnection.Response r;
     try {
       r = backends.post(order, "/orders", body, settings.buyAttempts(), HttpServers.requestId(ctx));
     } catch (ApiException e) {
@@ -374,7 +375,7 @@ public final class FrontendNode implements AutoCloseable {
     if (cost != null) {
       body.put("cost", cost);
     }
-    HttpTransport.Response r = backends.post(catalog, "/books/" + id + "/update", Json.bytes(body),
+    HttpConnection.Response r = backends.post(catalog, "/books/" + id + "/update", Json.bytes(body),
         settings.readAttempts(), HttpServers.requestId(ctx));
     HttpServers.addDownstreamTiming(ctx, r.serverTiming());
     forward(ctx, r);
@@ -386,7 +387,7 @@ public final class FrontendNode implements AutoCloseable {
     List<String> done = new ArrayList<>();
     for (NodeAddress n : catalog.replicas()) {
       try {
-        HttpTransport.Response r = transport.post(n.httpUrl() + "/internal/invalidation", Json.bytes(s),
+        HttpConnection.Response r = transport.post(n.httpUrl() + "/internal/invalidation", Json.bytes(s),
             Duration.ofMillis(settings.backendTimeoutMillis()), HttpServers.requestId(ctx));
         if (r.ok()) {
           done.add(n.name());
@@ -411,7 +412,7 @@ public final class FrontendNode implements AutoCloseable {
   }
 
   /** Returns a backend's answer as ours: body and status, errors included. */
-  private static void forward(Context ctx, HttpTransport.Response r) {
+  private static void forward(Context ctx, HttpConnection.Response r) {
     if (r.status() >= 400) {
       throw passThrough(r);
     }
@@ -419,7 +420,7 @@ public final class FrontendNode implements AutoCloseable {
   }
 
   /** A backend's JSON error as an exception carrying the same code, message and detail. */
-  private static ApiException passThrough(HttpTransport.Response r) {
+  private static ApiException passThrough(HttpConnection.Response r) {
     JsonNode body;
     try {
       body = Json.MAPPER.readTree(r.body());

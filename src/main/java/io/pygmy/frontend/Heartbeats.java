@@ -3,6 +3,7 @@ package io.pygmy.frontend;
 import io.pygmy.cluster.NodeStatus;
 import io.pygmy.config.NodeAddress;
 import io.pygmy.config.Settings;
+import io.pygmy.http.HttpConnection;
 import io.pygmy.http.HttpTransport;
 import io.pygmy.http.Json;
 import java.time.Duration;
@@ -73,7 +74,7 @@ final class Heartbeats {
       try {
         Duration timeout = Duration.ofMillis(Math.min(settings.backendTimeoutMillis(), settings.heartbeatIntervalMillis()));
         long sentAt = System.nanoTime();
-        HttpTransport.Response r = catalogReplica
+        HttpConnection.Response r = catalogReplica
             ? transport.post(node.httpUrl() + "/internal/heartbeat", hello, timeout, null)
             : transport.get(node.httpUrl() + "/status", timeout, null);
         if (r.status() != 200) {

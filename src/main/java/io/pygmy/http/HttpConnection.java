@@ -33,6 +33,10 @@ public final class HttpConnection implements AutoCloseable {
 
   /** One answer: status, body, and the Server-Timing and version headers (null when absent). */
   public record Response(int status, byte[] body, String serverTiming, String version) {
+    public boolean ok() {
+      return status >= 200 && status < 300;
+    }
+
     public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }

@@ -38,12 +38,6 @@ public final class HttpTransport implements AutoCloseable {
     this.connectTimeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
   }
 
-  public record Response(int status, byte[] body, String serverTiming, String version) {
-    public boolean ok() {
-      return status >= 200 && status < 300;
-    }
-  }
-
   /** Why a call produced no response. */
   public static final class TransportException extends IOException {
     private final boolean refused;
@@ -59,15 +53,15 @@ public final class HttpTransport implements AutoCloseable {
     }
   }
 
-  public Response get(String url, Duration timeout, String requestId) throws TransportException {
+  public HttpConnection.Response get(String url, Duration timeout, String requestId) throws TransportException {
     return send(URI.create(url), null, timeout, requestId);
   }
 
-  public Response post(String url, byte[] json, Duration timeout, String requestId) throws TransportException {
+  public HttpConnection.Response post(String url, byte[] json, Duration timeout, String requestId) throws TransportException {
     return send(URI.create(url), json, timeout, requestId);
   }
 
-  private Response send(URI uri, byte[] body, Duration timeout, String requestId) throws TransportException {
+  private HttpConnection.Response send(URI uri, byte[] body, Duration timeout, String requestId) throws TransportException {
     if (closed) {
       throw new TransportException("transport closed: " + uri, null, false);
     }
@@ -80,7 +74,7 @@ public final class HttpTransport implements AutoCloseable {
       c.timeoutMillis(timeoutMillis);
       HttpConnection.Response r = body == null ? c.get(path, headers) : c.post(path, body, headers);
       giveBack(origin, c);
-      return new Response(r.status(), r.body(), r.serverTiming(), r.version());
+      return r;
     } catch (SocketTimeoutException e) {
       c.close();
       throw new TransportException("timeout after " + timeoutMillis + " ms: " + uri, e, false);

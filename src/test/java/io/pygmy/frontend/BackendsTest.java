@@ -6,6 +6,7 @@ import io.javalin.Javalin;
 import io.pygmy.config.NodeAddress;
 import io.pygmy.config.Service;
 import io.pygmy.config.Settings;
+import io.pygmy.http.HttpConnection;
 import io.pygmy.http.HttpTransport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class BackendsTest {
   void aQuick503IsRetriedOnTheOtherReplicas() {
     ReplicaPool pool = new ReplicaPool(List.of(replica("order-1", 0), replica("order-2", 0), replica("order-3", 0)));
 
-    HttpTransport.Response r = backends().post(pool, "/orders", "{}".getBytes(), 3, "req-1");
+    HttpConnection.Response r = backends().post(pool, "/orders", "{}".getBytes(), 3, "req-1");
 
     assertThat(r.status()).isEqualTo(503);
     assertThat(calls).hasValue(3);
@@ -58,7 +59,7 @@ class BackendsTest {
     ReplicaPool pool = new ReplicaPool(List.of(replica("order-1", QUORUM_WAIT_MILLIS + 50),
         replica("order-2", QUORUM_WAIT_MILLIS + 50), replica("order-3", QUORUM_WAIT_MILLIS + 50)));
 
-    HttpTransport.Response r = backends().post(pool, "/orders", "{}".getBytes(), 3, "req-2");
+    HttpConnection.Response r = backends().post(pool, "/orders", "{}".getBytes(), 3, "req-2");
 
     assertThat(r.status()).isEqualTo(503);
     assertThat(calls).as("the group has no quorum: asking another replica of it cannot help").hasValue(1);

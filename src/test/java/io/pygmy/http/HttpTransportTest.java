@@ -108,7 +108,7 @@ class HttpTransportTest {
     String answer = "HTTP/1.1 201 Created\r\nServer-Timing: order;dur=1.5\r\nX-Pygmy-Version: 42\r\n"
         + "Content-Length: 7\r\n\r\n{\"a\":1}";
     ServerSocket ss = server(answer, new AtomicInteger(), new AtomicInteger(), null);
-    HttpTransport.Response r = transport.post(url(ss, "/orders"), "{}".getBytes(StandardCharsets.UTF_8),
+    HttpConnection.Response r = transport.post(url(ss, "/orders"), "{}".getBytes(StandardCharsets.UTF_8),
         Duration.ofSeconds(2), "req-1");
     assertThat(r.status()).isEqualTo(201);
     assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
