@@ -1,6 +1,7 @@
 package io.pygmy.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.pygmy.cluster.LocalCluster;
 import io.pygmy.config.NodeAddress;
 import io.pygmy.config.Service;
@@ -125,13 +126,8 @@ final class Store implements AutoCloseable, HttpConnection.Factory {
       return Optional.empty();
     }
     for (NodeAddress n : cluster.config().nodes(service)) {
-      try (HttpConnection c = new HttpConnection(URI.create(n.httpUrl()), 1000)) {
-        HttpConnection.Response r = c.get("/status");
-        if (r.status() == 200 && "LEADER".equals(Json.MAPPER.readTree(r.body()).path("raft").path("role").asText())) {
-          return Optional.of(n.name());
-        }
-      } catch (IOException | RuntimeException ignored) {
-        // A dead or starting replica is not the leader.
+      if ("LEADER".equals(raftStatus(n).path("role").asText())) {
+        return Optional.of(n.name());
       }
     }
     return Optional.empty();
@@ -151,23 +147,31 @@ final class Store implements AutoCloseable, HttpConnection.Factory {
     long leaderCommit = -1;
     long applied = -1;
     for (NodeAddress n : cluster.config().nodes(service)) {
-      try (HttpConnection c = new HttpConnection(URI.create(n.httpUrl()), 1000)) {
-        HttpConnection.Response r = c.get("/status");
-        if (r.status() != 200) {
-          continue;
-        }
-        JsonNode raft = Json.MAPPER.readTree(r.body()).path("raft");
-        if ("LEADER".equals(raft.path("role").asText())) {
-          leaderCommit = raft.path("commitIndex").asLong(-1);
-        }
-        if (n.name().equals(name)) {
-          applied = raft.path("appliedIndex").asLong(-1);
-        }
-      } catch (IOException | RuntimeException ignored) {
-        // A dead or starting replica has not rejoined; a dead leader is no leader.
+      JsonNode raft = raftStatus(n);
+      if ("LEADER".equals(raft.path("role").asText())) {
+        leaderCommit = raft.path("commitIndex").asLong(-1);
+      }
+      if (n.name().equals(name)) {
+        applied = raft.path("appliedIndex").asLong(-1);
       }
     }
     return leaderCommit >= 0 && applied >= 0 && applied + CAUGHT_UP_GAP >= leaderCommit;
+  }
+
+  /**
+   * The {@code raft} part of a replica's {@code /status}; a missing node when it does not answer (a dead
+   * or starting replica is neither leader nor caught up).
+   */
+  private static JsonNode raftStatus(NodeAddress n) {
+    try (HttpConnection c = new HttpConnection(URI.create(n.httpUrl()), 1000)) {
+      HttpConnection.Response r = c.get("/status");
+      if (r.status() == 200) {
+        return Json.MAPPER.readTree(r.body()).path("raft");
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // falls through to "no answer"
+    }
+    return MissingNode.getInstance();
   }
 
   interface Call {
