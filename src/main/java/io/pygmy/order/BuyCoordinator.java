@@ -123,14 +123,12 @@ public final class BuyCoordinator implements AutoCloseable {
       long reservedAt = System.nanoTime();
       List<PendingBuy> toRecord = new ArrayList<>(batch.size());
       List<Reservation> reservations = new ArrayList<>(batch.size());
-      List<Long> catalogNanos = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         CatalogReply reply = reserved.get(i);
         PendingBuy p = batch.get(i);
         if (reply.ok()) {
           toRecord.add(p);
           reservations.add(reply.reservation());
-          catalogNanos.add(reservedAt - p.submittedNanos());
         } else {
           p.fail(CatalogNode.failure(reply));
         }
@@ -143,7 +141,7 @@ public final class BuyCoordinator implements AutoCloseable {
         PendingBuy p = toRecord.get(i);
         try {
           OrderReply reply = settled(recorded.get(i), reservations.get(i));
-          p.result().complete(new Outcome(reply.order(), catalogNanos.get(i), reply.replayed()));
+          p.result().complete(new Outcome(reply.order(), reservedAt - p.submittedNanos(), reply.replayed()));
         } catch (ApiException e) {
           p.fail(e);
         }
