@@ -46,6 +46,11 @@ public record CatalogReply(Outcome outcome, String message, Book book, Reservati
     return new CatalogReply(outcome, message, book, reservation, true);
   }
 
+  /** One reply per command this one answers: the replies of a batch, or this reply alone. */
+  public List<CatalogReply> replies() {
+    return each != null ? each : List.of(this);
+  }
+
   public boolean ok() {
     return outcome == Outcome.OK;
   }

@@ -38,8 +38,7 @@ public final class CatalogStateMachine extends StoreStateMachine {
     CatalogCommand cmd = Json.read(command, CatalogCommand.class);
     Inventory.Applied applied = inventory.apply(cmd);
     Set<String> stale = new LinkedHashSet<>(CacheKeys.affectedBy(applied.changed()));
-    List<CatalogReply> replies = applied.reply().each() != null ? applied.reply().each() : List.of(applied.reply());
-    for (CatalogReply reply : replies) {
+    for (CatalogReply reply : applied.reply().replies()) {
       if (reply.replayed()) {
         // A replay is acknowledged again: make sure no cache still shows the item as it was before the
         // original write, whatever happened to that write's own invalidation on this replica.

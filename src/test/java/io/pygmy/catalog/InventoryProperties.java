@@ -133,7 +133,7 @@ class InventoryProperties {
     Map<String, Reservation> first = new HashMap<>();
     for (CatalogCommand c : history) {
       Applied applied = inv.apply(c);
-      for (CatalogReply reply : repliesOf(applied)) {
+      for (CatalogReply reply : applied.reply().replies()) {
         Reservation r = reply.reservation();
         if (r == null) {
           continue;
@@ -228,11 +228,6 @@ class InventoryProperties {
     if (expected.status() != null) {
       assertThat(reply.reservation().status()).as("status of %s", c).isEqualTo(expected.status());
     }
-  }
-
-  /** The replies a command produced: one per reservation of a batch, or its only one. */
-  static List<CatalogReply> repliesOf(Applied applied) {
-    return applied.reply().each() != null ? applied.reply().each() : List.of(applied.reply());
   }
 
   /** The rules restated as plainly as possible, independent of the implementation's data structures. */
