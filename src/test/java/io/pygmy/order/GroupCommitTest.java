@@ -76,6 +76,12 @@ class GroupCommitTest {
     }
   }
 
+  private void offerAll(String... items) {
+    for (String item : items) {
+      assertThat(group.offer(item)).as("offer %s", item).isTrue();
+    }
+  }
+
   private List<List<String>> nextBatches(int n) throws InterruptedException {
     List<List<String>> batches = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -97,9 +103,7 @@ class GroupCommitTest {
   void itemsThatArriveDuringACommitGoTogetherInTheNextBatchInOrder() throws InterruptedException {
     start(8, 1, 8);
     holdSlots(1);
-    for (String item : List.of("b", "c", "d")) {
-      assertThat(group.offer(item)).isTrue();
-    }
+    offerAll("b", "c", "d");
     releaseHolds.countDown();
     assertThat(nextBatch()).containsExactly("hold-1");
     assertThat(nextBatch()).containsExactly("b", "c", "d");
@@ -109,9 +113,7 @@ class GroupCommitTest {
   void noBatchExceedsItsMaximum() throws InterruptedException {
     start(2, 1, 8);
     holdSlots(1);
-    for (String item : List.of("b", "c", "d", "e", "f")) {
-      assertThat(group.offer(item)).isTrue();
-    }
+    offerAll("b", "c", "d", "e", "f");
     releaseHolds.countDown();
     assertThat(nextBatches(4)).containsExactly(List.of("hold-1"), List.of("b", "c"), List.of("d", "e"), List.of("f"));
   }
@@ -130,9 +132,7 @@ class GroupCommitTest {
   void whileEverySlotIsBusyItemsWaitAndThenGoTogether() throws InterruptedException {
     start(8, 2, 8);
     holdSlots(2);
-    for (String item : List.of("b", "c", "d")) {
-      assertThat(group.offer(item)).isTrue();
-    }
+    offerAll("b", "c", "d");
     assertThat(committed).as("nothing committed while both slots are held").isEmpty();
     releaseHolds.countDown();
     assertThat(nextBatches(3)).containsExactlyInAnyOrder(List.of("hold-1"), List.of("hold-2"),
