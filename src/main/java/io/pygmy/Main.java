@@ -34,6 +34,11 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   public static void main(String[] args) {
     exitWithParentIfAsked();
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line as {@code main} runs it: a bad argument found while running is a usage error (2). */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
@@ -42,7 +47,7 @@ public final class Main implements Runnable {
       }
       throw e;
     });
-    System.exit(cli.execute(args));
+    return cli;
   }
 
   /** Test clusters tie their nodes to the test JVM, so a killed test run leaves no orphan nodes. */

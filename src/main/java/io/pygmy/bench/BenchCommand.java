@@ -172,11 +172,18 @@ public final class BenchCommand implements Callable<Integer> {
     }
     BenchResult result = new BenchResult(options(warm, chosen), machine, startedAt, Instant.now().toString(),
         warmed, tiers, inval, scale, failover, Targets.evaluate(tiers, scale, failover), notes);
-    ReportWriter.write(result, outDir);
     PrintWriter o = spec.commandLine().getOut();
     o.println();
     o.print(TextReport.render(result));
     o.println();
+    o.flush();
+    // After the tables, so that a directory that cannot be written loses the files, not the figures.
+    try {
+      ReportWriter.write(result, outDir);
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("pygmy bench: could not write the results to " + outDir + ": " + e);
+      return 1;
+    }
     o.println("wrote " + outDir.resolve(ReportWriter.JSON_FILE) + " and " + outDir.resolve(ReportWriter.HTML_FILE));
     if (start && keepData) {
       o.println("the cluster's data and node logs are kept in " + store.cluster().map(LocalCluster::dataDir).orElseThrow());
@@ -214,6 +221,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (start && data != null) {
       throw new IllegalArgumentException("--start runs its own cluster; --data names an existing one: pick one");
+    }
+    if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+      // Checked now: found only after the run, it would cost the whole run's figures.
+      throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
     }
   }
 
