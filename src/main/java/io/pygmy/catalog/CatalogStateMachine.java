@@ -2,6 +2,8 @@ package io.pygmy.catalog;
 
 import io.pygmy.http.Json;
 import io.pygmy.raft.StoreStateMachine;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -81,9 +83,9 @@ public final class CatalogStateMachine extends StoreStateMachine {
   }
 
   @Override
-  protected void restoreState(byte[] snapshotJsonOrNull) {
+  protected void restoreState(InputStream snapshotJsonOrNull) throws IOException {
     inventory = snapshotJsonOrNull == null ? new Inventory(limits)
-        : Inventory.restore(Json.read(snapshotJsonOrNull, Inventory.Snapshot.class), limits);
+        : Inventory.restore(Json.MAPPER.readValue(snapshotJsonOrNull, Inventory.Snapshot.class), limits);
   }
 
   /** A consistent local read for status and metrics (not linearizable; use Raft reads for answers). */

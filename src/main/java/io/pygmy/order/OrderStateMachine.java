@@ -2,6 +2,8 @@ package io.pygmy.order;
 
 import io.pygmy.http.Json;
 import io.pygmy.raft.StoreStateMachine;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -38,9 +40,9 @@ public final class OrderStateMachine extends StoreStateMachine {
   }
 
   @Override
-  protected void restoreState(byte[] snapshotJsonOrNull) {
+  protected void restoreState(InputStream snapshotJsonOrNull) throws IOException {
     log = snapshotJsonOrNull == null ? new OrderLog(maxOrders)
-        : OrderLog.restore(Json.read(snapshotJsonOrNull, OrderLog.Snapshot.class), maxOrders);
+        : OrderLog.restore(Json.MAPPER.readValue(snapshotJsonOrNull, OrderLog.Snapshot.class), maxOrders);
   }
 
   /** A consistent local read (not linearizable): status, metrics, and the coordinator's fast path. */

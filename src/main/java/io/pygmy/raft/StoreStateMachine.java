@@ -1,16 +1,19 @@
 package io.pygmy.raft;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.pygmy.http.Json;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -68,8 +71,11 @@ public abstract class StoreStateMachine extends BaseStateMachine {
   /** Called under the read lock: an immutable copy of the state, written out after the lock is released. */
   protected abstract Object snapshotState();
 
-  /** Called under the write lock: replaces the state with the snapshot's, or with the empty state when null. */
-  protected abstract void restoreState(byte[] snapshotJsonOrNull) throws IOException;
+  /**
+   * Called under the write lock: replaces the state with the snapshot's, read from {@code snapshotJsonOrNull},
+   * or with the empty state when null.
+   */
+  protected abstract void restoreState(InputStream snapshotJsonOrNull) throws IOException;
 
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
@@ -193,14 +199,27 @@ public abstract class StoreStateMachine extends BaseStateMachine {
     }
     File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
     Path tmp = file.toPath().resolveSibling(file.getName() + ".tmp");
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-      Json.MAPPER.writeValue(out, state);
+    try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      // Written through a buffer that is flushed, not closed: the channel must stay open to be forced.
+      Json.MAPPER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+          .writeValue(new BufferedOutputStream(Channels.newOutputStream(channel)), state);
+      // Ratis purges the log up to this snapshot, so it must be on disk before it is announced.
+      channel.force(true);
     }
     Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    syncDirectory(file.toPath().getParent());
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
     LOG.info("snapshot at {} written to {}", last, file);
     return last.getIndex();
+  }
+
+  /** Makes a rename in {@code dir} durable (a directory's entries are synced through the directory itself). */
+  private static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
   }
 
   private void loadLatestSnapshot() throws IOException {
@@ -216,11 +235,12 @@ public abstract class StoreStateMachine extends BaseStateMachine {
       if (md5 != null) {
         MD5FileUtil.verifySavedMD5(path.toFile(), md5);
       }
-      byte[] json;
+      // Drop the current state first, and parse from the stream rather than from a copy of the file: the
+      // heap never holds two copies of the state, or the state and its JSON.
+      restoreState(null);
       try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-        json = in.readAllBytes();
+        restoreState(in);
       }
-      restoreState(json);
       setLastAppliedTermIndex(snapshot.getTermIndex());
       LOG.info("state loaded from snapshot {}", snapshot.getTermIndex());
     } finally {
