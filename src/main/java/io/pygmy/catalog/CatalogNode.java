@@ -72,6 +72,7 @@ public final class CatalogNode implements AutoCloseable {
     this.fanout = new InvalidationFanout(this::sendInvalidation, scheduler, System::nanoTime,
         settings.cacheLeaseMillis(), 20, settings.invalidationMaxKeysPerBatch(), settings.invalidationEnabled());
     this.stateMachine = new CatalogStateMachine(CatalogLimits.from(settings), fanout);
+    settings.heapWarning(Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
     var group = RaftSetup.group(Service.CATALOG, config.nodes(Service.CATALOG));
     this.replica = RaftReplica.start(node, group, stateMachine, settings, dataDir.resolve("raft"),
         config.bindHostFor(node));

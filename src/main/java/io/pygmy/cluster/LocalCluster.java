@@ -64,12 +64,15 @@ public final class LocalCluster implements AutoCloseable {
       return new Launcher(java, jar.toAbsolutePath().toString(), defaultJvmFlags());
     }
 
+    /** Heap of each node; {@link io.pygmy.config.Settings#heapNeededBytes()} says what fits in it. */
+    public static final int NODE_HEAP_MB = 256;
+
     /**
      * Seven JVMs share a small machine: small heaps, the serial collector (fewer threads, short pauses
      * on small heaps), and a hard exit on out-of-memory rather than a zombie replica.
      */
     public static List<String> defaultJvmFlags() {
-      List<String> flags = new ArrayList<>(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+      List<String> flags = new ArrayList<>(List.of("-Xms64m", "-Xmx" + NODE_HEAP_MB + "m", "-XX:+UseSerialGC",
           "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=4", "--enable-native-access=ALL-UNNAMED"));
       if (Runtime.version().feature() >= 23) {
         flags.add("--sun-misc-unsafe-memory-access=allow"); // gRPC's Netty; silences a JDK 23+ warning

@@ -54,6 +54,7 @@ public final class OrderNode implements AutoCloseable {
     this.settings = config.settings();
     this.identity = NodeIdentity.of(node);
     this.stateMachine = new OrderStateMachine(settings.maxReservations());
+    settings.heapWarning(Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
     var group = RaftSetup.group(Service.ORDER, config.nodes(Service.ORDER));
     this.replica = RaftReplica.start(node, group, stateMachine, settings, dataDir.resolve("raft"),
         config.bindHostFor(node));

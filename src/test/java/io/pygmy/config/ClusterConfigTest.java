@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pygmy.cluster.LocalCluster;
 import io.pygmy.http.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,6 +94,22 @@ class ClusterConfigTest {
     @Test
     void theDefaultSettingsAreValid() {
       assertThat(Settings.defaults().validate()).isEqualTo(Settings.defaults());
+    }
+
+    @Test
+    void theDefaultOrderLimitFitsTheHeapOfALocalNode() {
+      // What Runtime.maxMemory() reports for -Xmx256m with the serial collector (one survivor space less).
+      long localNodeHeap = (LocalCluster.Launcher.NODE_HEAP_MB - 9L) << 20;
+      assertThat(Settings.defaults().heapWarning(localNodeHeap)).isEmpty();
+      assertThat(Settings.defaults().heapNeededBytes()).isLessThan(localNodeHeap);
+    }
+
+    @Test
+    void aHeapTooSmallForTheOrderLimitIsNamedWithWhatWouldFit() {
+      Settings s = Settings.defaults().with("maxReservations", 1_000_000);
+      assertThat(s.heapWarning(256L << 20)).hasValueSatisfying(w -> assertThat(w)
+          .contains("maxReservations=1,000,000", "this JVM has 256 MB", "about 419,430 orders", "-Xmx"));
+      assertThat(s.heapWarning(s.heapNeededBytes())).isEmpty();
     }
   }
 
