@@ -62,6 +62,8 @@ public record Settings(
     int snapshotEveryEntries,
     /** Client requests a Raft leader queues before it pushes back. */
     int raftPendingRequestsLimit,
+    /** Log entries a leader sends a follower in one append (a follower catching up gets its backlog in parts). */
+    int raftAppendEntriesMax,
 
     // --- Business limits ---
     /** Largest quantity one order may ask for. */
@@ -122,6 +124,7 @@ public record Settings(
         1000, // electionTimeoutMaxMillis
         20_000, // snapshotEveryEntries
         4096, // raftPendingRequestsLimit
+        1024, // raftAppendEntriesMax
         100, // maxQuantityPerOrder
         1_000_000_000L, // maxStock
         1_000_000_000L, // maxCost
@@ -207,6 +210,7 @@ public record Settings(
     }
     range("snapshotEveryEntries", snapshotEveryEntries, 100, 10_000_000);
     positive("raftPendingRequestsLimit", raftPendingRequestsLimit);
+    range("raftAppendEntriesMax", raftAppendEntriesMax, 16, 1_000_000);
     range("maxQuantityPerOrder", maxQuantityPerOrder, 1, 1_000_000);
     if (maxStock <= 0 || maxCost <= 0) {
       throw new IllegalArgumentException("maxStock and maxCost must be positive");
