@@ -208,16 +208,19 @@ public abstract class StoreStateMachine extends BaseStateMachine {
       channel.force(true);
     }
     Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory(file.toPath().getParent());
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+    // The digest is checked at load, so a torn digest file would stop the replica: it goes to disk too,
+    // then the directory, which makes both new names durable.
+    force(MD5FileUtil.getDigestFileForFile(file).toPath(), StandardOpenOption.WRITE);
+    force(file.toPath().getParent(), StandardOpenOption.READ);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
     LOG.info("snapshot at {} written to {}", last, file);
     return last.getIndex();
   }
 
-  /** Makes a rename in {@code dir} durable (a directory's entries are synced through the directory itself). */
-  private static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+  /** fsync of a file, or of a directory (opened for reading), whose entries are synced through it. */
+  private static void force(Path path, StandardOpenOption mode) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, mode)) {
       channel.force(true);
     }
   }
