@@ -91,9 +91,10 @@ class DashboardIT {
     browser.driver.get(cluster.frontend() + "/dashboard");
     browser.await(WAIT).until(d -> d.findElements(By.cssSelector("#nodes tbody tr[data-healthy='true']")).size() == 7);
     browser.await(WAIT).until(d -> leaderShown("catalog") != null && leaderShown("order") != null);
-    assertThat(browser.driver.findElement(By.id("live-text")).getText()).startsWith("Live");
+    // Panels are redrawn every second, so each is read inside an await (which retries a stale element).
+    browser.await(WAIT).until(d -> d.findElement(By.id("live-text")).getText().startsWith("Live"));
     browser.await(WAIT).until(d -> !d.findElements(By.cssSelector("#traffic tbody tr[data-route]")).isEmpty());
-    assertThat(browser.driver.findElement(By.id("cache-entries")).getText()).matches("\\d+");
+    browser.await(WAIT).until(d -> d.findElement(By.id("cache-entries")).getText().matches("\\d+"));
 
     // The controls exist (a local cluster) but stay locked until the admin token is given.
     WebElement controls = browser.driver.findElement(By.id("controls"));
@@ -105,8 +106,8 @@ class DashboardIT {
     browser.driver.findElement(By.id("admin-token")).sendKeys(cluster.adminToken() + "\n");
     browser.await(WAIT).until(d -> !d.findElements(By.cssSelector("button[data-action='kill']")).isEmpty());
     browser.await(WAIT).until(d -> d.findElement(By.cssSelector("svg#chart path.p50")).getAttribute("d").contains("L"));
-    assertThat(new Select(browser.driver.findElement(By.id("chart-route"))).getFirstSelectedOption().getText())
-        .isIn("GET /api/books/{id}", "POST /api/orders");
+    browser.await(WAIT).until(d -> List.of("GET /api/books/{id}", "POST /api/orders")
+        .contains(new Select(d.findElement(By.id("chart-route"))).getFirstSelectedOption().getText()));
     browser.screenshot("dashboard.png");
 
     String oldLeader = browser.await(WAIT).until(d -> leaderShown("catalog"));
