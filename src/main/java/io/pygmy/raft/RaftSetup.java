@@ -84,7 +84,7 @@ public final class RaftSetup {
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
     // A follower that comes back is contacted within half a second: Ratis' default backs off to 5 s
-    // between attempts after 30 failures, which a replica that was down for ten seconds has had. Same
+    // between attempts after 30 failures, which a replica down for about twenty seconds has had. Same
     // horizon as the default (10,000 x 0.5 s, about 80 minutes).
     RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, 100ms,20, 500ms,10000");
     // A follower catching up gets its backlog in appends of at most this many entries: each is then
