@@ -1,13 +1,12 @@
 package io.pygmy.raft;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.pygmy.http.Json;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -199,14 +198,11 @@ public abstract class StoreStateMachine extends BaseStateMachine {
     }
     File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
     Path tmp = file.toPath().resolveSibling(file.getName() + ".tmp");
-    try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      // Written through a buffer that is flushed, not closed: the channel must stay open to be forced.
-      Json.MAPPER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-          .writeValue(new BufferedOutputStream(Channels.newOutputStream(channel)), state);
-      // Ratis purges the log up to this snapshot, so it must be on disk before it is announced.
-      channel.force(true);
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+      Json.MAPPER.writeValue(out, state);
     }
+    // Ratis purges the log up to this snapshot, so it must be on disk before it is announced.
+    force(tmp, StandardOpenOption.WRITE);
     Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
     // The digest is checked at load, so a torn digest file would stop the replica: it goes to disk too,
