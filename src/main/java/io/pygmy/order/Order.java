@@ -3,8 +3,9 @@ package io.pygmy.order;
 import io.pygmy.catalog.Reservation;
 
 /**
- * A recorded buy. It mirrors the catalog reservation it came from ({@code catalogSeq}), so an order
- * exists exactly when its reservation does: confirmed when stock was taken, rejected when it was not.
+ * A recorded buy. It mirrors the catalog reservation it came from ({@code catalogSeq}, which is also
+ * its id), so an order exists exactly when its reservation does: confirmed when stock was taken,
+ * rejected when it was not.
  */
 public record Order(long id, String key, int item, int quantity, Status status, long unitCost, long totalCost,
                     long catalogSeq, long placedAtMillis) {
@@ -18,9 +19,15 @@ public record Order(long id, String key, int item, int quantity, Status status, 
     return status == Status.CONFIRMED;
   }
 
-  static Order of(long id, Reservation r) {
+  /** The order of a reservation: what the coordinator answers and what the order log records. */
+  static Order of(Reservation r) {
     Status status = r.status() == Reservation.Status.RESERVED ? Status.CONFIRMED : Status.REJECTED;
-    return new Order(id, r.key(), r.item(), r.quantity(), status, r.unitCost(),
+    return new Order(r.seq(), r.key(), r.item(), r.quantity(), status, r.unitCost(),
         Math.multiplyExact(r.unitCost(), (long) r.quantity()), r.seq(), r.requestedAtMillis());
+  }
+
+  /** This order under its reservation's number (older logs numbered orders in recording order). */
+  Order renumbered() {
+    return new Order(catalogSeq, key, item, quantity, status, unitCost, totalCost, catalogSeq, placedAtMillis);
   }
 }

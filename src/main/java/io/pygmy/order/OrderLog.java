@@ -9,28 +9,30 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * The order history as a deterministic state machine: no I/O, no clocks, no threads.
  *
- * <p>Orders get dense ids from 1 in log order. Each idempotency key names at most one order, and each
- * catalog reservation is recorded at most once. The log also tracks a watermark: every catalog
- * reservation with {@code seq <= reconciledThroughSeq} has its order here. The reconciler only needs
- * to look above it.
+ * <p>An order's id is the sequence number of the catalog reservation it records, so the coordinator
+ * knows the id as soon as the catalog has reserved, before the order is recorded here, and every
+ * replica gives the same id whatever order reservations are recorded in. Each idempotency key names at
+ * most one order, and each reservation is recorded at most once. The log also tracks a watermark: every
+ * catalog reservation with {@code seq <= reconciledThroughSeq} has its order here, so those that
+ * finish a buy late (the reconciler, a read catching up) only need to look above it.
  */
 public final class OrderLog {
-  /** Out-of-order recordings held above the watermark; more means reservations went missing. */
+  /** Orders recorded above a gap in the watermark; more means reservations went missing. */
   static final int MAX_GAPS = 1_000_000;
 
   private final long maxOrders;
-  private final ArrayList<Order> orders = new ArrayList<>();
+  private final TreeMap<Long, Order> byId = new TreeMap<>();
   private final HashMap<String, Order> byKey = new HashMap<>();
   private long reconciledThroughSeq;
-  private final TreeSet<Long> recordedAboveWatermark = new TreeSet<>();
   private long confirmed;
   private long rejected;
-  private long hash = FNV_OFFSET;
+  /** A sum of per-order hashes: the same set of orders gives the same hash in any recording order. */
+  private long hash;
 
   public record Snapshot(List<Order> orders) {}
 
@@ -79,40 +81,36 @@ public final class OrderLog {
       }
       return new OrderReply(OrderReply.Outcome.OK, "replayed", earlier, true);
     }
-    if (isRecorded(reservation.seq())) {
+    if (byId.containsKey(reservation.seq())) {
       // Keys and reservations are one-to-one in the catalog, so this cannot happen unless a bug upstream.
       return new OrderReply(OrderReply.Outcome.CONFLICT, "reservation " + reservation.seq()
           + " is recorded under another key", null, false);
     }
-    if (orders.size() >= maxOrders) {
+    if (byId.size() >= maxOrders) {
+      // The catalog refuses reservations at the same limit, so only a misconfigured replica gets here.
       return new OrderReply(OrderReply.Outcome.CAPACITY_EXHAUSTED, "the order log holds its limit of "
           + maxOrders + " orders", null, false);
     }
-    Order order = Order.of(orders.size() + 1L, reservation);
-    orders.add(order);
+    Order order = Order.of(reservation);
+    add(order);
+    return new OrderReply(OrderReply.Outcome.OK, order.status().name(), order, false);
+  }
+
+  private void add(Order order) {
+    assert order.id() == order.catalogSeq() && !byId.containsKey(order.id()) && !byKey.containsKey(order.key());
+    byId.put(order.id(), order);
     byKey.put(order.key(), order);
-    markRecorded(order.catalogSeq());
     if (order.confirmed()) {
       confirmed++;
     } else {
       rejected++;
     }
-    hash = mix(hash, canonical(order));
-    assert orders.size() == order.id() && confirmed + rejected == orders.size();
-    return new OrderReply(OrderReply.Outcome.OK, order.status().name(), order, false);
-  }
-
-  private boolean isRecorded(long seq) {
-    return seq <= reconciledThroughSeq || recordedAboveWatermark.contains(seq);
-  }
-
-  private void markRecorded(long seq) {
-    recordedAboveWatermark.add(seq);
-    while (recordedAboveWatermark.remove(reconciledThroughSeq + 1)) {
+    hash += mix(FNV_OFFSET, canonical(order));
+    while (byId.containsKey(reconciledThroughSeq + 1)) {
       reconciledThroughSeq++;
     }
-    assert recordedAboveWatermark.isEmpty() || recordedAboveWatermark.first() > reconciledThroughSeq + 1;
-    if (recordedAboveWatermark.size() > MAX_GAPS) {
+    assert confirmed + rejected == byId.size() && byId.size() >= reconciledThroughSeq;
+    if (byId.size() - reconciledThroughSeq > MAX_GAPS) {
       throw new IllegalStateException("more than " + MAX_GAPS + " reservations recorded above a gap at "
           + reconciledThroughSeq + "; the reconciler is not running");
     }
@@ -121,24 +119,27 @@ public final class OrderLog {
   // ---------------------------------------------------------------- queries
 
   public Optional<Order> byId(long id) {
-    return id >= 1 && id <= orders.size() ? Optional.of(orders.get((int) (id - 1))) : Optional.empty();
+    return Optional.ofNullable(byId.get(id));
   }
 
   public Optional<Order> byKey(String key) {
     return Optional.ofNullable(byKey.get(key));
   }
 
-  /** The newest {@code limit} orders, newest first. */
+  /** The newest {@code limit} orders (highest ids), newest first. */
   public List<Order> recent(int limit) {
-    List<Order> out = new ArrayList<>(Math.min(limit, orders.size()));
-    for (int i = orders.size() - 1; i >= 0 && out.size() < limit; i--) {
-      out.add(orders.get(i));
+    List<Order> out = new ArrayList<>(Math.min(limit, byId.size()));
+    for (Order o : byId.descendingMap().values()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      out.add(o);
     }
     return out;
   }
 
   public long count() {
-    return orders.size();
+    return byId.size();
   }
 
   public long confirmedCount() {
@@ -155,13 +156,13 @@ public final class OrderLog {
   }
 
   public boolean recorded(long catalogSeq) {
-    return isRecorded(catalogSeq);
+    return byId.containsKey(catalogSeq);
   }
 
   public String digest() {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      String summary = orders.size() + "|" + confirmed + "|" + rejected + "|" + reconciledThroughSeq + "|" + hash;
+      String summary = byId.size() + "|" + confirmed + "|" + rejected + "|" + reconciledThroughSeq + "|" + hash;
       return HexFormat.of().formatHex(sha.digest(summary.getBytes(StandardCharsets.UTF_8)), 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -170,25 +171,24 @@ public final class OrderLog {
 
   // ---------------------------------------------------------------- snapshots
 
+  /** The orders in id order. */
   public Snapshot snapshot() {
-    return new Snapshot(List.copyOf(orders));
+    return new Snapshot(List.copyOf(byId.values()));
   }
 
+  /**
+   * The log a snapshot holds. Snapshots written before ids were reservation sequence numbers numbered
+   * orders in recording order; such an order takes its reservation's number here, as every replica
+   * replaying the same snapshot and log does.
+   */
   public static OrderLog restore(Snapshot snapshot, long maxOrders) {
     OrderLog log = new OrderLog(maxOrders);
     for (Order o : snapshot.orders()) {
-      if (o.id() != log.orders.size() + 1L || log.byKey.containsKey(o.key()) || log.isRecorded(o.catalogSeq())) {
-        throw new IllegalStateException("snapshot orders are not dense and unique at " + o.id());
+      Order order = o.id() == o.catalogSeq() ? o : o.renumbered();
+      if (order.id() <= 0 || log.byKey.containsKey(order.key()) || log.byId.containsKey(order.id())) {
+        throw new IllegalStateException("snapshot orders are not unique by key and reservation at order " + o.id());
       }
-      log.orders.add(o);
-      log.byKey.put(o.key(), o);
-      log.markRecorded(o.catalogSeq());
-      if (o.confirmed()) {
-        log.confirmed++;
-      } else {
-        log.rejected++;
-      }
-      log.hash = mix(log.hash, canonical(o));
+      log.add(order);
     }
     return log;
   }

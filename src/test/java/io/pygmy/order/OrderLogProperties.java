@@ -89,7 +89,6 @@ class OrderLogProperties {
   void theFirstRecordingCreatesTheOrderAndEveryLaterOneReplaysIt(@ForAll("schedules") Schedule s) {
     OrderLog log = new OrderLog(1_000);
     Map<String, Order> first = new HashMap<>();
-    long nextId = 1;
     for (Reservation r : s.recordings()) {
       OrderReply reply = record(log, r);
       assertThat(reply.outcome()).isEqualTo(OrderReply.Outcome.OK);
@@ -98,10 +97,21 @@ class OrderLogProperties {
         assertThat(reply.order()).isEqualTo(first.get(r.key()));
       } else {
         assertThat(reply.replayed()).isFalse();
-        assertThat(reply.order().id()).isEqualTo(nextId++);
+        assertThat(reply.order()).isEqualTo(Order.of(r)); // what the coordinator answered before recording
         first.put(r.key(), reply.order());
       }
     }
+  }
+
+  @Property(tries = 300)
+  void everyRecordingOrderEndsInTheSameState(@ForAll("schedules") Schedule s) {
+    OrderLog shuffled = new OrderLog(1_000);
+    s.recordings().forEach(r -> record(shuffled, r));
+    OrderLog inSeqOrder = new OrderLog(1_000);
+    s.distinct().forEach(r -> record(inSeqOrder, r));
+    assertThat(shuffled.digest()).isEqualTo(inSeqOrder.digest());
+    assertThat(shuffled.snapshot()).isEqualTo(inSeqOrder.snapshot());
+    assertThat(shuffled.recent(1_000)).extracting(Order::id).isSortedAccordingTo(java.util.Comparator.reverseOrder());
   }
 
   @Property(tries = 300)

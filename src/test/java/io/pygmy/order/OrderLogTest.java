@@ -41,9 +41,10 @@ class OrderLogTest {
       OrderLog log = new OrderLog(10);
       OrderReply reply = record(log, new Reservation(7, "k", 3, 4, 25, Status.RESERVED, 555));
 
-      Order expected = new Order(1, "k", 3, 4, Order.Status.CONFIRMED, 25, 100, 7, 555);
+      Order expected = new Order(7, "k", 3, 4, Order.Status.CONFIRMED, 25, 100, 7, 555);
       assertThat(reply).isEqualTo(new OrderReply(OrderReply.Outcome.OK, "CONFIRMED", expected, false));
-      assertThat(log.byId(1)).contains(expected);
+      assertThat(Order.of(new Reservation(7, "k", 3, 4, 25, Status.RESERVED, 555))).isEqualTo(expected);
+      assertThat(log.byId(7)).contains(expected);
       assertThat(log.byKey("k")).contains(expected);
       assertThat(expected.confirmed()).isTrue();
     }
@@ -58,12 +59,20 @@ class OrderLogTest {
     }
 
     @Test
-    void orderIdsAreDenseFromOneInRecordingOrder() {
+    void anOrdersIdIsItsReservationsSeqWhateverTheRecordingOrder() {
       OrderLog log = logOf(reserved(3, "c"), reserved(1, "a"), outOfStock(2, "b"));
-      assertThat(log.byId(1).orElseThrow().key()).isEqualTo("c");
-      assertThat(log.byId(2).orElseThrow().key()).isEqualTo("a");
-      assertThat(log.byId(3).orElseThrow().key()).isEqualTo("b");
+      assertThat(log.byId(1).orElseThrow().key()).isEqualTo("a");
+      assertThat(log.byId(2).orElseThrow().key()).isEqualTo("b");
+      assertThat(log.byId(3).orElseThrow().key()).isEqualTo("c");
       assertThat(log.count()).isEqualTo(3);
+    }
+
+    @Test
+    void anOrderAboveAGapIsFoundByItsId() {
+      OrderLog log = logOf(reserved(5, "e"));
+      assertThat(log.byId(5).orElseThrow().key()).isEqualTo("e");
+      assertThat(log.byId(1)).isEmpty();
+      assertThat(log.count()).isEqualTo(1);
     }
 
     @Test
@@ -73,6 +82,7 @@ class OrderLogTest {
       assertThat(log.byId(-1)).isEmpty();
       assertThat(log.byId(2)).isEmpty();
       assertThat(log.byId(Long.MAX_VALUE)).isEmpty();
+      assertThat(log.byId(Long.MIN_VALUE)).isEmpty();
       assertThat(log.byKey("nope")).isEmpty();
     }
 
@@ -233,6 +243,12 @@ class OrderLogTest {
     }
 
     @Test
+    void recentIsByIdNotByRecordingOrder() {
+      OrderLog log = logOf(reserved(3, "c"), reserved(1, "a"), reserved(2, "b"));
+      assertThat(log.recent(3)).extracting(Order::key).containsExactly("c", "b", "a");
+    }
+
+    @Test
     void recentBeyondTheCountReturnsEverything() {
       OrderLog log = logOf(reserved(1, "a"), reserved(2, "b"));
       assertThat(log.recent(10)).extracting(Order::id).containsExactly(2L, 1L);
@@ -312,9 +328,16 @@ class OrderLogTest {
     }
 
     @Test
-    void aDifferentRecordingOrderChangesIt() {
+    void theRecordingOrderDoesNotChangeIt() {
+      // The same orders with the same ids: the same state, so replicas and restored snapshots agree.
       assertThat(logOf(reserved(1, "a"), reserved(2, "b")).digest())
-          .isNotEqualTo(logOf(reserved(2, "b"), reserved(1, "a")).digest());
+          .isEqualTo(logOf(reserved(2, "b"), reserved(1, "a")).digest());
+    }
+
+    @Test
+    void aDifferentSetOfOrdersChangesIt() {
+      assertThat(logOf(reserved(1, "a"), reserved(2, "b")).digest())
+          .isNotEqualTo(logOf(reserved(1, "a"), reserved(3, "b")).digest());
     }
 
     @Test
@@ -373,10 +396,15 @@ class OrderLogTest {
     }
 
     @Test
-    void restoreRefusesIdsThatAreNotDense() {
+    void restoreGivesOrdersOfOlderSnapshotsTheirReservationsSeq() {
+      // Older versions numbered orders in recording order: here reservation 2 was recorded first.
+      Order first = new Order(1, "b", 1, 1, Order.Status.CONFIRMED, 1, 1, 2, 0);
       Order second = new Order(2, "a", 1, 1, Order.Status.CONFIRMED, 1, 1, 1, 0);
-      assertThatThrownBy(() -> OrderLog.restore(new OrderLog.Snapshot(List.of(second)), 10))
-          .isInstanceOf(IllegalStateException.class);
+      OrderLog restored = OrderLog.restore(new OrderLog.Snapshot(List.of(first, second)), 10);
+      assertThat(restored.byKey("b").orElseThrow().id()).isEqualTo(2);
+      assertThat(restored.byId(1).orElseThrow().key()).isEqualTo("a");
+      assertThat(restored.digest()).isEqualTo(logOf(new Reservation(2, "b", 1, 1, 1, Status.RESERVED, 0),
+          new Reservation(1, "a", 1, 1, 1, Status.RESERVED, 0)).digest());
     }
 
     @Test
