@@ -24,9 +24,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs buys: reserve the stock in the catalog group (the check and the decrement are one committed
- * command), then record the order in the order group. Two sequential commits, each idempotent by the
- * buy's key, so a buy retried after any failure, on any order replica, returns the first outcome.
- * If this process dies between the two, the order leader's {@link Reconciler} records the order.
+ * command), answer, then record the order in the order group. The committed reservation already holds
+ * the whole order (key, item, quantity, cost, status, and its sequence number, which is the order's
+ * id), so the buyer waits for one commit, not two. Until the order is recorded, a read that misses it
+ * finds the reservation in the catalog and records it first ({@link OrderReads}); if this process dies
+ * before recording, the order leader's {@link Reconciler} records it. Both commits are idempotent by
+ * the buy's key, so a buy retried after any failure, on any order replica, returns the first outcome.
  *
  * <p>Buys that arrive while earlier ones are being committed go together ({@link GroupCommit}): one
  * catalog entry reserves them all and one order entry records them all, each still answered on its own.
@@ -115,41 +118,53 @@ public final class BuyCoordinator implements AutoCloseable {
     }
   }
 
-  /** Reserves a batch in one catalog entry, records the reserved ones in one order entry, settles each. */
+  /**
+   * Reserves a batch in one catalog entry, answers each buy, then records the reserved ones in one order
+   * entry. The batch keeps its commit slot until recorded, so recording keeps pace with reserving.
+   */
   private void commit(List<PendingBuy> batch) {
     batchSizes.accept(batch.size());
+    List<CatalogReply> reserved;
     try {
-      List<CatalogReply> reserved = reserveAll(batch.stream().map(PendingBuy::reserve).toList());
-      long reservedAt = System.nanoTime();
-      List<PendingBuy> toRecord = new ArrayList<>(batch.size());
-      List<Reservation> reservations = new ArrayList<>(batch.size());
-      for (int i = 0; i < batch.size(); i++) {
-        CatalogReply reply = reserved.get(i);
-        PendingBuy p = batch.get(i);
-        if (reply.ok()) {
-          toRecord.add(p);
-          reservations.add(reply.reservation());
-        } else {
-          p.fail(CatalogNode.failure(reply));
-        }
+      reserved = reserveAll(batch.stream().map(PendingBuy::reserve).toList());
+    } catch (RuntimeException e) {
+      // The whole batch shares the failure (no quorum in time, typically). If the entry did commit, a
+      // retry with the same key gets its reservation back, and the reconciler records its orders.
+      batch.forEach(p -> p.fail(e));
+      return;
+    }
+    long reservedAt = System.nanoTime();
+    List<Reservation> reservations = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      CatalogReply reply = reserved.get(i);
+      PendingBuy p = batch.get(i);
+      if (reply.ok()) {
+        reservations.add(reply.reservation());
+        p.result().complete(new Outcome(Order.of(reply.reservation()), reservedAt - p.submittedNanos(),
+            reply.replayed()));
+      } else {
+        p.fail(CatalogNode.failure(reply));
       }
-      if (toRecord.isEmpty()) {
-        return;
-      }
+    }
+    if (!reservations.isEmpty()) {
+      recordAnswered(reservations);
+    }
+  }
+
+  /** Records orders already answered; a failure only delays them (see the class comment). */
+  private void recordAnswered(List<Reservation> reservations) {
+    try {
       List<OrderReply> recorded = recordAll(reservations);
-      for (int i = 0; i < toRecord.size(); i++) {
-        PendingBuy p = toRecord.get(i);
-        try {
-          OrderReply reply = settled(recorded.get(i), reservations.get(i));
-          p.result().complete(new Outcome(reply.order(), reservedAt - p.submittedNanos(), reply.replayed()));
-        } catch (ApiException e) {
-          p.fail(e);
+      for (int i = 0; i < recorded.size(); i++) {
+        OrderReply reply = recorded.get(i);
+        if (reply.outcome() != OrderReply.Outcome.OK) {
+          LOG.error("order log refused answered reservation {}: {}", reservations.get(i), reply.message());
         }
       }
     } catch (RuntimeException e) {
-      // The whole batch shares the failure (no quorum in time, typically); reserved but unrecorded buys
-      // are recorded by a retry with the same key or by the reconciler.
-      batch.forEach(p -> p.fail(e));
+      LOG.warn("recording {} answered orders (keys {}{}) failed, a read or the reconciler will: {}",
+          reservations.size(), reservations.stream().limit(10).map(Reservation::key).toList(),
+          reservations.size() > 10 ? " and more" : "", e.toString());
     }
   }
 
@@ -173,7 +188,8 @@ public final class BuyCoordinator implements AutoCloseable {
     return reply.each();
   }
 
-  private List<OrderReply> recordAll(List<Reservation> reservations) {
+  /** Records orders in one entry (at most {@link OrderCommand.RecordAll#MAX}); one reply each. */
+  List<OrderReply> recordAll(List<Reservation> reservations) {
     byte[] command = Json.bytes(new OrderCommand.RecordAll(reservations));
     String what = "record " + reservations.size() + " orders";
     OrderReply reply = Json.read(RaftCalls.writePreferLocal(orderReplica, orders, command,

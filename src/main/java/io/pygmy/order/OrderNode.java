@@ -12,11 +12,9 @@ import io.pygmy.http.ApiException;
 import io.pygmy.http.ErrorCode;
 import io.pygmy.http.Health;
 import io.pygmy.http.HttpServers;
-import io.pygmy.http.Json;
 import io.pygmy.http.Requests;
 import io.pygmy.http.ServerTiming;
 import io.pygmy.metrics.NodeMetrics;
-import io.pygmy.raft.RaftCalls;
 import io.pygmy.raft.RaftReplica;
 import io.pygmy.raft.RaftSetup;
 import java.io.IOException;
@@ -46,6 +44,7 @@ public final class OrderNode implements AutoCloseable {
   private final RaftClient catalogClient;
   private final BuyCoordinator coordinator;
   private final Reconciler reconciler;
+  private final OrderReads reads;
   private final ScheduledExecutorService scheduler;
   private final NodeMetrics metrics;
   private final Javalin http;
@@ -63,6 +62,7 @@ public final class OrderNode implements AutoCloseable {
     this.metrics = NodeMetrics.forNode("order", node.name());
     this.coordinator = new BuyCoordinator(settings, catalogClient, orderClient, replica, stateMachine,
         metrics::recordBuyBatch);
+    this.reads = new OrderReads(settings, replica, stateMachine, catalogClient, coordinator);
     this.reconciler = new Reconciler(replica, stateMachine, catalogClient, coordinator, settings.reconcileBatchSize());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("reconciler").factory());
     scheduler.scheduleWithFixedDelay(reconciler::runOnce, settings.reconcileIntervalMillis(),
@@ -86,30 +86,23 @@ public final class OrderNode implements AutoCloseable {
 
   private void routes(Javalin app) {
     app.post("/orders", this::buy);
-    app.get("/orders/summary", ctx -> ctx.json(read(new OrderQuery.Summary())));
-    // The same summary under the name the catalog uses, so every replica answers GET /digest.
-    app.get("/digest", ctx -> ctx.json(read(new OrderQuery.Summary())));
+    app.get("/orders/summary", ctx -> ctx.json(reads.summary()));
+    // This replica's summary, without catching up, under the name the catalog uses: every replica
+    // answers GET /digest, and the digests are compared to see that replicas agree.
+    app.get("/digest", ctx -> ctx.json(reads.localSummary()));
     app.get("/orders/{id}", ctx -> {
       long id = Requests.positiveInt(ctx.pathParam("id"), "id");
-      OrderView v = read(new OrderQuery.ById(id));
-      if (v.orders().isEmpty()) {
-        throw ApiException.notFound("no order with id " + id);
-      }
-      ctx.json(v.orders().get(0));
+      ctx.json(reads.byId(id).orElseThrow(() -> ApiException.notFound("no order with id " + id)));
     });
     app.get("/orders", ctx -> {
       String key = ctx.queryParam("key");
       if (key != null) {
-        OrderView v = read(new OrderQuery.ByKey(key));
-        if (v.orders().isEmpty()) {
-          throw ApiException.notFound("no order with key " + key);
-        }
-        ctx.json(v.orders().get(0));
+        ctx.json(reads.byKey(key).orElseThrow(() -> ApiException.notFound("no order with key " + key)));
         return;
       }
       int limit = Math.min(settings.maxRecentOrders(),
           Requests.positiveInt(ctx.queryParamAsClass("recent", String.class).getOrDefault("20"), "recent"));
-      ctx.json(Map.of("orders", read(new OrderQuery.Recent(limit)).orders()));
+      ctx.json(Map.of("orders", reads.recent(limit)));
     });
     app.get("/status", ctx -> ctx.json(status()));
     Health.routes(app, () -> Health.replica(replica.status()));
@@ -146,11 +139,6 @@ public final class OrderNode implements AutoCloseable {
           order);
     }
     ctx.status(201).json(order);
-  }
-
-  private OrderView read(OrderQuery query) {
-    return Json.read(RaftCalls.await(replica.readLocal(Json.bytes(query)), settings.raftReadTimeoutMillis() + 500L,
-        "order read"), OrderView.class);
   }
 
   public NodeStatus status() {

@@ -1,0 +1,116 @@
+package io.pygmy.order;
+
+import io.pygmy.catalog.CatalogQuery;
+import io.pygmy.catalog.CatalogView;
+import io.pygmy.catalog.Reservation;
+import io.pygmy.config.Settings;
+import io.pygmy.http.ApiException;
+import io.pygmy.http.ErrorCode;
+import io.pygmy.http.Json;
+import io.pygmy.raft.RaftCalls;
+import io.pygmy.raft.RaftReplica;
+import java.util.List;
+import java.util.Optional;
+import org.apache.ratis.client.RaftClient;
+
+/**
+ * Order reads that never miss an answered buy. A buy is answered once the catalog has reserved it and
+ * recorded in the order log a moment later (see {@link BuyCoordinator}); a read that comes in between,
+ * or after the coordinator died, finds the reservation in the catalog and records its order first.
+ * Reads of one order look for that reservation only when the order log has nothing; reads of many
+ * (recent orders, the summary) first record every reservation the catalog holds above the log's
+ * watermark. Both cost one catalog read more than a plain read, and a commit only when an order was
+ * indeed missing.
+ */
+public final class OrderReads {
+  private final Settings settings;
+  private final RaftReplica replica;
+  private final OrderStateMachine localLog;
+  private final RaftClient catalog;
+  private final BuyCoordinator coordinator;
+
+  public OrderReads(Settings settings, RaftReplica replica, OrderStateMachine localLog, RaftClient catalog,
+                    BuyCoordinator coordinator) {
+    this.settings = settings;
+    this.replica = replica;
+    this.localLog = localLog;
+    this.catalog = catalog;
+    this.coordinator = coordinator;
+  }
+
+  public Optional<Order> byId(long id) {
+    Optional<Order> found = first(read(new OrderQuery.ById(id)));
+    if (found.isPresent() || id <= 0) {
+      return found;
+    }
+    List<Reservation> r = catalogRead(new CatalogQuery.ReservationsAfterQuery(id - 1, 1), "reservation " + id)
+        .reservations();
+    return r.isEmpty() || r.get(0).seq() != id ? Optional.empty() : Optional.of(coordinator.record(r.get(0)).order());
+  }
+
+  public Optional<Order> byKey(String key) {
+    Optional<Order> found = first(read(new OrderQuery.ByKey(key)));
+    if (found.isPresent()) {
+      return found;
+    }
+    List<Reservation> r = catalogRead(new CatalogQuery.ReservationQuery(key), "reservation " + key).reservations();
+    return r.isEmpty() ? Optional.empty() : Optional.of(coordinator.record(r.get(0)).order());
+  }
+
+  public List<Order> recent(int limit) {
+    catchUp();
+    return read(new OrderQuery.Recent(limit)).orders();
+  }
+
+  public OrderView summary() {
+    catchUp();
+    return read(new OrderQuery.Summary());
+  }
+
+  /** This replica's own answer, without looking at the catalog: for {@code /digest}, which compares replicas. */
+  public OrderView localSummary() {
+    return read(new OrderQuery.Summary());
+  }
+
+  /**
+   * Records every order the catalog has reserved and the log lacks, up to the catalog's count at the
+   * start. At most one page of {@code reconcileBatchSize} reservations per read: further behind (the
+   * order group was down while buys were reserved), the read is refused as unavailable, having caught
+   * up by a page, rather than taking unbounded time.
+   */
+  private void catchUp() {
+    long watermark = read(new OrderQuery.Summary()).reconciledThroughSeq();
+    CatalogView view = catalogRead(new CatalogQuery.ReservationsAfterQuery(watermark, settings.reconcileBatchSize()),
+        "reservations after " + watermark);
+    List<Reservation> missing = view.reservations().stream()
+        .filter(r -> !localLog.inspect(log -> log.recorded(r.seq()))).toList();
+    for (int from = 0; from < missing.size(); from += OrderCommand.RecordAll.MAX) {
+      List<Reservation> chunk = missing.subList(from, Math.min(missing.size(), from + OrderCommand.RecordAll.MAX));
+      List<OrderReply> replies = coordinator.recordAll(chunk);
+      for (int i = 0; i < replies.size(); i++) {
+        if (replies.get(i).outcome() != OrderReply.Outcome.OK) {
+          throw new ApiException(ErrorCode.INTERNAL, "recording reservation " + chunk.get(i).seq() + ": "
+              + replies.get(i).message());
+        }
+      }
+    }
+    long behind = view.reservationCount() - watermark - view.reservations().size();
+    if (behind > 0) {
+      throw ApiException.unavailable("the order log is catching up with the catalog: " + behind
+          + " more reservations to record; try again");
+    }
+  }
+
+  private static Optional<Order> first(OrderView view) {
+    return view.orders().isEmpty() ? Optional.empty() : Optional.of(view.orders().get(0));
+  }
+
+  private OrderView read(OrderQuery query) {
+    return Json.read(RaftCalls.await(replica.readLocal(Json.bytes(query)), settings.raftReadTimeoutMillis() + 500L,
+        "order read"), OrderView.class);
+  }
+
+  private CatalogView catalogRead(CatalogQuery query, String what) {
+    return Json.read(RaftCalls.read(catalog, Json.bytes(query), what), CatalogView.class);
+  }
+}
