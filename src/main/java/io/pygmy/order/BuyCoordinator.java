@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BuyCoordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BuyCoordinator.class);
+  /** Answered orders waiting to be recorded (~200 bytes each); beyond, the reconciler records them. */
+  static final int RECORDS_WAITING_MAX = 10_000;
 
   private final Settings settings;
   private final RaftClient catalog;
@@ -45,6 +47,7 @@ public final class BuyCoordinator implements AutoCloseable {
   private final OrderStateMachine localLog;
   private final Semaphore slots;
   private final GroupCommit<PendingBuy> batches;
+  private final GroupCommit<Reservation> recordings;
   private final IntConsumer batchSizes;
 
   /** The order and how long it took until the catalog had reserved it, for Server-Timing. */
@@ -74,6 +77,11 @@ public final class BuyCoordinator implements AutoCloseable {
     this.batches = new GroupCommit<>("buys", settings.buyBatchMax(), settings.buyBatchesInFlight(),
         settings.maxConcurrentBuys(), this::commit,
         abandoned -> abandoned.forEach(p -> p.fail(ApiException.unavailable("this order replica is stopping"))));
+    // Answered orders are recorded through their own queue, so a slow or leaderless order group delays
+    // the recording, never the next buys' reservations.
+    this.recordings = new GroupCommit<>("records", OrderCommand.RecordAll.MAX, settings.buyBatchesInFlight(),
+        RECORDS_WAITING_MAX, this::recordAnswered, abandoned -> LOG.info("{} answered orders left unrecorded at "
+            + "shutdown; the order leader's reconciler records them", abandoned.size()));
   }
 
   public Outcome buy(String key, int item, int quantity, long requestedAtMillis) {
@@ -118,10 +126,7 @@ public final class BuyCoordinator implements AutoCloseable {
     }
   }
 
-  /**
-   * Reserves a batch in one catalog entry, answers each buy, then records the reserved ones in one order
-   * entry. The batch keeps its commit slot until recorded, so recording keeps pace with reserving.
-   */
+  /** Reserves a batch in one catalog entry, answers each buy, and queues the reserved ones for recording. */
   private void commit(List<PendingBuy> batch) {
     batchSizes.accept(batch.size());
     List<CatalogReply> reserved;
@@ -146,12 +151,19 @@ public final class BuyCoordinator implements AutoCloseable {
         p.fail(CatalogNode.failure(reply));
       }
     }
-    if (!reservations.isEmpty()) {
-      recordAnswered(reservations);
+    int notQueued = 0;
+    for (Reservation r : reservations) {
+      if (!recordings.offer(r)) {
+        notQueued++;
+      }
+    }
+    if (notQueued > 0) {
+      LOG.warn("{} answered orders left to the reconciler: {} wait to be recorded already", notQueued,
+          RECORDS_WAITING_MAX);
     }
   }
 
-  /** Records orders already answered; a failure only delays them (see the class comment). */
+  /** Records orders already answered, in one entry; a failure only delays them (see the class comment). */
   private void recordAnswered(List<Reservation> reservations) {
     try {
       List<OrderReply> recorded = recordAll(reservations);
@@ -227,5 +239,6 @@ public final class BuyCoordinator implements AutoCloseable {
   @Override
   public void close() {
     batches.close();
+    recordings.close();
   }
 }
