@@ -80,7 +80,7 @@ public final class BuyCoordinator implements AutoCloseable {
     // Answered orders are recorded through their own queue, so a slow or leaderless order group delays
     // the recording, never the next buys' reservations.
     this.recordings = new GroupCommit<>("records", OrderCommand.RecordAll.MAX, settings.buyBatchesInFlight(),
-        RECORDS_WAITING_MAX, this::recordAnswered, abandoned -> LOG.info("{} answered orders left unrecorded at "
+        RECORDS_WAITING_MAX, settings.recordLingerMillis(), this::recordAnswered, abandoned -> LOG.info("{} answered orders left unrecorded at "
             + "shutdown; the order leader's reconciler records them", abandoned.size()));
   }
 

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Group commit: items submitted while earlier batches are being committed wait, and go together in the
  * next batch. An item that finds a commit slot free goes at once, alone (no timer, so no latency added
  * when the store is quiet); under load a batch holds what arrived during the commits before it, up to
- * {@code maxBatch}, and at most {@code maxInFlight} batches are committed at a time.
+ * {@code maxBatch}, and at most {@code maxInFlight} batches are committed at a time. With a linger, a
+ * batch that has a slot waits that long for more items first (for work nobody waits on).
  *
  * <p>Every limit is explicit: at most {@code maxWaiting} items wait ({@link #offer} refuses beyond), at
  * most {@code maxInFlight} commits run. The commit function must settle every item of its batch itself,
@@ -24,6 +25,7 @@ final class GroupCommit<T> implements AutoCloseable {
 
   private final String name;
   private final int maxBatch;
+  private final long lingerMillis;
   private final Semaphore commitSlots;
   private final BlockingQueue<T> waiting;
   private final Consumer<List<T>> commit;
@@ -33,11 +35,17 @@ final class GroupCommit<T> implements AutoCloseable {
 
   GroupCommit(String name, int maxBatch, int maxInFlight, int maxWaiting, Consumer<List<T>> commit,
               Consumer<List<T>> abandon) {
-    if (maxBatch < 1 || maxInFlight < 1 || maxWaiting < 1) {
+    this(name, maxBatch, maxInFlight, maxWaiting, 0, commit, abandon);
+  }
+
+  GroupCommit(String name, int maxBatch, int maxInFlight, int maxWaiting, long lingerMillis,
+              Consumer<List<T>> commit, Consumer<List<T>> abandon) {
+    if (maxBatch < 1 || maxInFlight < 1 || maxWaiting < 1 || lingerMillis < 0) {
       throw new IllegalArgumentException("batch size, commits in flight and waiting items must be positive");
     }
     this.name = name;
     this.maxBatch = maxBatch;
+    this.lingerMillis = lingerMillis;
     this.commitSlots = new Semaphore(maxInFlight);
     this.waiting = new ArrayBlockingQueue<>(maxWaiting);
     this.commit = commit;
@@ -68,6 +76,9 @@ final class GroupCommit<T> implements AutoCloseable {
         first = waiting.take();
         // While every slot is busy, items keep arriving; they all join this batch.
         commitSlots.acquire();
+        if (lingerMillis > 0 && waiting.size() + 1 < maxBatch) {
+          Thread.sleep(lingerMillis);
+        }
         List<T> batch = new ArrayList<>(Math.min(maxBatch, waiting.size() + 1));
         batch.add(first);
         first = null;

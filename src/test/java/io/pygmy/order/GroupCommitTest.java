@@ -175,4 +175,19 @@ class GroupCommitTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GroupCommit<String>("bad", 0, 1, 1, b -> { },
         b -> { })).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void withALingerItemsOfferedDuringItJoinTheFirstBatch() throws InterruptedException {
+    group = new GroupCommit<>("linger", 10, 1, 10, 2_000, batch -> committed.add(List.copyOf(batch)), left -> { });
+    assertThat(group.offer("a")).isTrue();
+    assertThat(group.offer("b")).isTrue();
+    assertThat(group.offer("c")).isTrue();
+    assertThat(committed.poll(10, TimeUnit.SECONDS)).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void aNegativeLingerIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GroupCommit<String>("bad", 1, 1, 1, -1, b -> { },
+        b -> { })).isInstanceOf(IllegalArgumentException.class);
+  }
 }
