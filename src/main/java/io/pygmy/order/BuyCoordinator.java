@@ -80,8 +80,9 @@ public final class BuyCoordinator implements AutoCloseable {
     // Answered orders are recorded through their own queue, so a slow or leaderless order group delays
     // the recording, never the next buys' reservations.
     this.recordings = new GroupCommit<>("records", OrderCommand.RecordAll.MAX, settings.buyBatchesInFlight(),
-        RECORDS_WAITING_MAX, settings.recordLingerMillis(), this::recordAnswered, abandoned -> LOG.info("{} answered orders left unrecorded at "
-            + "shutdown; the order leader's reconciler records them", abandoned.size()));
+        RECORDS_WAITING_MAX, settings.recordLingerMillis(), this::recordAnswered,
+        abandoned -> LOG.info("{} answered orders left unrecorded at shutdown; the order leader's reconciler "
+            + "records them", abandoned.size()));
   }
 
   public Outcome buy(String key, int item, int quantity, long requestedAtMillis) {

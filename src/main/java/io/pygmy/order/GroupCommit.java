@@ -41,7 +41,8 @@ final class GroupCommit<T> implements AutoCloseable {
   GroupCommit(String name, int maxBatch, int maxInFlight, int maxWaiting, long lingerMillis,
               Consumer<List<T>> commit, Consumer<List<T>> abandon) {
     if (maxBatch < 1 || maxInFlight < 1 || maxWaiting < 1 || lingerMillis < 0) {
-      throw new IllegalArgumentException("batch size, commits in flight and waiting items must be positive");
+      throw new IllegalArgumentException("batch size, commits in flight and waiting items must be positive, "
+          + "the linger not negative");
     }
     this.name = name;
     this.maxBatch = maxBatch;

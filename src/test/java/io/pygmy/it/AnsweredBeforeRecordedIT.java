@@ -42,6 +42,10 @@ class AnsweredBeforeRecordedIT {
   void ordersAnsweredWhileTheOrderGroupHadNoQuorumAreFoundByTheFirstReads() {
     JsonNode before = buy("before-outage", 1);
     assertThat(before.path("id").asLong()).isEqualTo(1);
+    // Recorded by its coordinator a moment after the answer, on every replica, before the outage.
+    await("the first order recorded everywhere").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> c.replicas(Service.ORDER).stream()
+            .allMatch(n -> localSummary(n).path("reconciledThroughSeq").asLong() == 1));
 
     // The leader and one follower die: the survivor is a follower, so nothing it is sent can be
     // appended anywhere and recorded later by itself.
