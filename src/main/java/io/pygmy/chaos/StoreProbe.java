@@ -70,7 +70,9 @@ final class StoreProbe implements AutoCloseable {
     }
     Optional<JsonNode> catalog = json(config.nodes(Service.CATALOG).get(0), "/digest");
     for (NodeAddress n : config.nodes(Service.ORDER)) {
-      Optional<JsonNode> summary = json(n, "/orders/summary");
+      // /digest is the replica's own summary: /orders/summary would record missing orders itself, and
+      // the store must be seen to record every order without a reader's help.
+      Optional<JsonNode> summary = json(n, "/digest");
       if (catalog.isEmpty() || summary.isEmpty()) {
         return "a replica does not answer";
       }
@@ -127,8 +129,8 @@ final class StoreProbe implements AutoCloseable {
   }
 
   private List<StoreState.Order> orders() {
-    long count = anyReplica(Service.ORDER, "/orders/summary").map(j -> j.path("count").asLong())
-        .orElseThrow(() -> new IllegalStateException("no order replica answers /orders/summary"));
+    long count = anyReplica(Service.ORDER, "/digest").map(j -> j.path("count").asLong())
+        .orElseThrow(() -> new IllegalStateException("no order replica answers /digest"));
     List<Long> ids = new ArrayList<>();
     for (long id = 1; id <= count; id++) {
       ids.add(id);

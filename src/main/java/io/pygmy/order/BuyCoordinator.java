@@ -106,7 +106,7 @@ public final class BuyCoordinator implements AutoCloseable {
         // Only when buys that timed out below still wait in the queue, or while closing.
         throw capacityExhausted();
       }
-      // The batch's own calls are bounded (two writes); this bound only guards against a lost batch.
+      // The batch's own call is bounded (one write); this bound only guards against a lost batch.
       return RaftCalls.await(pending.result(), settings.writeCallTimeoutMillis(), "buy " + key);
     } finally {
       slots.release();
@@ -159,7 +159,7 @@ public final class BuyCoordinator implements AutoCloseable {
       }
     }
     if (notQueued > 0) {
-      LOG.warn("{} answered orders left to the reconciler: {} wait to be recorded already", notQueued,
+      LOG.warn("{} answered orders left to the reconciler: the record queue is full ({}) or closing", notQueued,
           RECORDS_WAITING_MAX);
     }
   }

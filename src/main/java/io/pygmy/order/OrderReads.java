@@ -17,12 +17,14 @@ import org.apache.ratis.client.RaftClient;
  * Order reads that never miss an answered buy. A buy is answered once the catalog has reserved it and
  * recorded in the order log a moment later (see {@link BuyCoordinator}); a read that comes in between,
  * or after the coordinator died, finds the reservation in the catalog and records its order first.
- * Reads of one order look for that reservation only when the order log has nothing; reads of many
- * (recent orders, the summary) first record every reservation the catalog holds above the log's
- * watermark. Both cost one catalog read more than a plain read, and a commit only when an order was
- * indeed missing.
+ * Reads of one order look for that reservation only when the order log has nothing (a catalog read
+ * more, and a commit); reads of many (recent orders, the summary) always read the catalog first and
+ * record every reservation it holds above the log's watermark (a commit only when some were missing).
  */
 public final class OrderReads {
+  /** Pages of reservations one read of many orders records at most before it gives up with 503. */
+  static final int CATCH_UP_PAGES = 4;
+
   private final Settings settings;
   private final RaftReplica replica;
   private final OrderStateMachine localLog;
@@ -74,15 +76,33 @@ public final class OrderReads {
 
   /**
    * Records every order the catalog has reserved and the log lacks, up to the catalog's count at the
-   * start. At most one page of {@code reconcileBatchSize} reservations per read: further behind (the
-   * order group was down while buys were reserved), the read is refused as unavailable, having caught
-   * up by a page, rather than taking unbounded time.
+   * start. At most {@link #CATCH_UP_PAGES} pages of {@code reconcileBatchSize} reservations per read:
+   * further behind (the order group was down while buys were reserved), the read is refused as
+   * unavailable, having caught up that far, rather than taking unbounded time.
    */
   private void catchUp() {
     long watermark = read(new OrderQuery.Summary()).reconciledThroughSeq();
-    CatalogView view = catalogRead(new CatalogQuery.ReservationsAfterQuery(watermark, settings.reconcileBatchSize()),
-        "reservations after " + watermark);
-    List<Reservation> missing = view.reservations().stream()
+    long target = -1;
+    for (int page = 0; page < CATCH_UP_PAGES; page++) {
+      CatalogView view = catalogRead(
+          new CatalogQuery.ReservationsAfterQuery(watermark, settings.reconcileBatchSize()),
+          "reservations after " + watermark);
+      if (target < 0) {
+        target = view.reservationCount();
+      }
+      recordMissing(view.reservations());
+      // Read again: filling one old gap can carry the watermark far past this page.
+      watermark = read(new OrderQuery.Summary()).reconciledThroughSeq();
+      if (watermark >= target) {
+        return;
+      }
+    }
+    throw ApiException.unavailable("the order log is catching up with the catalog: " + (target - watermark)
+        + " more reservations to record; try again");
+  }
+
+  private void recordMissing(List<Reservation> reservations) {
+    List<Reservation> missing = reservations.stream()
         .filter(r -> !localLog.inspect(log -> log.recorded(r.seq()))).toList();
     for (int from = 0; from < missing.size(); from += OrderCommand.RecordAll.MAX) {
       List<Reservation> chunk = missing.subList(from, Math.min(missing.size(), from + OrderCommand.RecordAll.MAX));
@@ -93,11 +113,6 @@ public final class OrderReads {
               + replies.get(i).message());
         }
       }
-    }
-    long behind = view.reservationCount() - watermark - view.reservations().size();
-    if (behind > 0) {
-      throw ApiException.unavailable("the order log is catching up with the catalog: " + behind
-          + " more reservations to record; try again");
     }
   }
 

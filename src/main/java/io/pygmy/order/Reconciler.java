@@ -73,10 +73,14 @@ public final class Reconciler {
           Json.bytes(new CatalogQuery.ReservationsAfterQuery(watermark, batchSize)), "reservations after " + watermark),
           CatalogView.class);
       Pass pass = decide(view.reservations(), seq -> localLog.inspect(log -> log.recorded(seq)), unrecordedLastPass);
-      for (Reservation r : pass.recordNow()) {
-        OrderReply reply = coordinator.record(r);
-        LOG.info("reconciled reservation {} (key {}): order {} {}", r.seq(), r.key(), reply.order().id(),
-            reply.order().status());
+      List<Reservation> now = pass.recordNow();
+      for (int from = 0; from < now.size(); from += OrderCommand.RecordAll.MAX) {
+        List<Reservation> chunk = now.subList(from, Math.min(now.size(), from + OrderCommand.RecordAll.MAX));
+        List<OrderReply> replies = coordinator.recordAll(chunk);
+        for (int i = 0; i < chunk.size(); i++) {
+          Reservation r = chunk.get(i);
+          LOG.info("reconciled reservation {} (key {}): {}", r.seq(), r.key(), replies.get(i).message());
+        }
       }
       unrecordedLastPass = pass.unrecorded();
     } catch (RuntimeException e) {
