@@ -201,8 +201,17 @@ public final class BuyCoordinator implements AutoCloseable {
     return reply.each();
   }
 
-  /** Records orders in one entry (at most {@link OrderCommand.RecordAll#MAX}); one reply each. */
+  /** Records orders in entries of at most {@link OrderCommand.RecordAll#MAX}; one reply each, in order. */
   List<OrderReply> recordAll(List<Reservation> reservations) {
+    List<OrderReply> replies = new ArrayList<>(reservations.size());
+    for (int from = 0; from < reservations.size(); from += OrderCommand.RecordAll.MAX) {
+      replies.addAll(recordEntry(reservations.subList(from,
+          Math.min(reservations.size(), from + OrderCommand.RecordAll.MAX))));
+    }
+    return replies;
+  }
+
+  private List<OrderReply> recordEntry(List<Reservation> reservations) {
     byte[] command = Json.bytes(new OrderCommand.RecordAll(reservations));
     String what = "record " + reservations.size() + " orders";
     OrderReply reply = Json.read(RaftCalls.writePreferLocal(orderReplica, orders, command,
@@ -215,7 +224,7 @@ public final class BuyCoordinator implements AutoCloseable {
     return reply.each();
   }
 
-  /** Records the order for a reservation; also used by the reconciler. */
+  /** Records the order for one reservation, or says why it cannot be; for a read that found it missing. */
   OrderReply record(Reservation reservation) {
     byte[] command = Json.bytes(new OrderCommand.Record(reservation));
     OrderReply reply = Json.read(RaftCalls.writePreferLocal(orderReplica, orders, command,

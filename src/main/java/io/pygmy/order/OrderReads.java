@@ -104,14 +104,11 @@ public final class OrderReads {
   private void recordMissing(List<Reservation> reservations) {
     List<Reservation> missing = reservations.stream()
         .filter(r -> !localLog.inspect(log -> log.recorded(r.seq()))).toList();
-    for (int from = 0; from < missing.size(); from += OrderCommand.RecordAll.MAX) {
-      List<Reservation> chunk = missing.subList(from, Math.min(missing.size(), from + OrderCommand.RecordAll.MAX));
-      List<OrderReply> replies = coordinator.recordAll(chunk);
-      for (int i = 0; i < replies.size(); i++) {
-        if (replies.get(i).outcome() != OrderReply.Outcome.OK) {
-          throw new ApiException(ErrorCode.INTERNAL, "recording reservation " + chunk.get(i).seq() + ": "
-              + replies.get(i).message());
-        }
+    List<OrderReply> replies = coordinator.recordAll(missing);
+    for (int i = 0; i < replies.size(); i++) {
+      if (replies.get(i).outcome() != OrderReply.Outcome.OK) {
+        throw new ApiException(ErrorCode.INTERNAL, "recording reservation " + missing.get(i).seq() + ": "
+            + replies.get(i).message());
       }
     }
   }

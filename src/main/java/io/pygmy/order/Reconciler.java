@@ -74,13 +74,10 @@ public final class Reconciler {
           CatalogView.class);
       Pass pass = decide(view.reservations(), seq -> localLog.inspect(log -> log.recorded(seq)), unrecordedLastPass);
       List<Reservation> now = pass.recordNow();
-      for (int from = 0; from < now.size(); from += OrderCommand.RecordAll.MAX) {
-        List<Reservation> chunk = now.subList(from, Math.min(now.size(), from + OrderCommand.RecordAll.MAX));
-        List<OrderReply> replies = coordinator.recordAll(chunk);
-        for (int i = 0; i < chunk.size(); i++) {
-          Reservation r = chunk.get(i);
-          LOG.info("reconciled reservation {} (key {}): {}", r.seq(), r.key(), replies.get(i).message());
-        }
+      List<OrderReply> replies = coordinator.recordAll(now); // nothing to write for none
+      for (int i = 0; i < now.size(); i++) {
+        Reservation r = now.get(i);
+        LOG.info("reconciled reservation {} (key {}): {}", r.seq(), r.key(), replies.get(i).message());
       }
       unrecordedLastPass = pass.unrecorded();
     } catch (RuntimeException e) {
