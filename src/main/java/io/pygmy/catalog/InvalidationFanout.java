@@ -2,11 +2,12 @@ package io.pygmy.catalog;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -90,21 +91,40 @@ public final class InvalidationFanout implements AutoCloseable {
     current.lastHeardNanos = Math.max(current.lastHeardNanos, now);
   }
 
+  /** What one call sent: the frontend channels it went to, and a future completing when all acknowledged. */
+  public record Sent(Set<?> channels, CompletableFuture<Void> acked) {}
+
   /**
    * Invalidates {@code keys} on every frontend for the write at {@code index}; the future completes
    * when the write may be acknowledged.
    */
   public CompletableFuture<Void> invalidate(long index, Set<String> keys) {
+    return send(index, keys, Set.of()).acked();
+  }
+
+  /**
+   * Invalidates {@code keys} for the write at {@code index} on every frontend except those {@code skip}
+   * names (channels an earlier {@link Sent} already covered). A frontend that restarted or was forgotten
+   * since has a new channel, so it is not skipped. Indexes need not arrive in order: a frontend keeps
+   * the highest index per key, and a batch carries the highest index of what it merges, which only
+   * makes the frontend refuse more fills.
+   */
+  public Sent send(long index, Set<String> keys, Set<?> skip) {
     if (!enabled || keys.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
+      return new Sent(Set.of(), CompletableFuture.completedFuture(null));
     }
     long now = nanoClock.getAsLong();
     List<CompletableFuture<Void>> waits = new ArrayList<>();
+    Set<Channel> sentTo = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Channel c : channels.values()) {
+      if (skip.contains(c)) {
+        continue;
+      }
       if (c.silentFor(now) > leaseNanos) {
         expire(c);
       } else {
         waits.add(c.enqueue(index, keys));
+        sentTo.add(c);
       }
     }
     long graceLeftNanos = startedAtNanos + leaseNanos - now;
@@ -113,7 +133,7 @@ public final class InvalidationFanout implements AutoCloseable {
       scheduler.schedule(() -> grace.complete(null), graceLeftNanos, TimeUnit.NANOSECONDS);
       waits.add(grace);
     }
-    return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+    return new Sent(Collections.unmodifiableSet(sentTo), CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)));
   }
 
   /** For the benchmark's measurement of invalidation cost only. */
@@ -154,17 +174,21 @@ public final class InvalidationFanout implements AutoCloseable {
     channels.clear();
   }
 
-  /** One frontend's queue of invalidations. All mutable state is guarded by {@code this}. */
+  /**
+   * One frontend's queue of invalidations, with at most one batch in flight. All mutable state is
+   * guarded by {@code this}. A write waits for the batch that carries its keys: keys enqueued while a
+   * batch is in flight go in the next one, whatever their index.
+   */
   private final class Channel {
     final Frontend target;
     volatile long lastHeardNanos;
     private final LinkedHashSet<String> pendingKeys = new LinkedHashSet<>();
     private boolean pendingFlushAll;
     private long pendingMaxIndex;
+    private List<CompletableFuture<Void>> pendingWaiters = new ArrayList<>();
+    private List<CompletableFuture<Void>> inFlightWaiters = new ArrayList<>();
     private boolean inFlight;
     private boolean released;
-    private long ackedIndex;
-    private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>();
 
     Channel(Frontend target, long now) {
       this.target = target;
@@ -182,9 +206,6 @@ public final class InvalidationFanout implements AutoCloseable {
         if (released) {
           return CompletableFuture.completedFuture(null);
         }
-        // Indexes arrive in increasing order from the single apply thread; an ack for index j covers
-        // every key enqueued with an index up to j only because of that.
-        assert index > pendingMaxIndex && index > ackedIndex : index + " after " + pendingMaxIndex;
         if (!pendingFlushAll) {
           pendingKeys.addAll(keys);
           if (pendingKeys.size() > maxKeysPerBatch) {
@@ -194,7 +215,7 @@ public final class InvalidationFanout implements AutoCloseable {
           }
         }
         pendingMaxIndex = Math.max(pendingMaxIndex, index);
-        waiters.computeIfAbsent(index, i -> new ArrayList<>(1)).add(done);
+        pendingWaiters.add(done);
         send = !inFlight;
         if (send) {
           inFlight = true;
@@ -211,7 +232,8 @@ public final class InvalidationFanout implements AutoCloseable {
       boolean flushAll;
       long index;
       synchronized (this) {
-        if (released || pendingMaxIndex <= ackedIndex && pendingKeys.isEmpty() && !pendingFlushAll) {
+        if (released || pendingKeys.isEmpty() && !pendingFlushAll) {
+          assert released || pendingWaiters.isEmpty() : "waiters without keys for " + target.name();
           inFlight = false;
           return;
         }
@@ -220,6 +242,11 @@ public final class InvalidationFanout implements AutoCloseable {
         index = pendingMaxIndex;
         pendingKeys.clear();
         pendingFlushAll = false;
+        pendingMaxIndex = 0;
+        assert inFlightWaiters.isEmpty() : "a second batch in flight to " + target.name();
+        List<CompletableFuture<Void>> riding = pendingWaiters;
+        pendingWaiters = inFlightWaiters;
+        inFlightWaiters = riding;
       }
       sender.send(target, index, keys, flushAll).whenComplete((result, error) ->
           onResult(error == null ? result : SendResult.FAILED, index, keys, flushAll));
@@ -228,12 +255,10 @@ public final class InvalidationFanout implements AutoCloseable {
     private void onResult(SendResult result, long index, Set<String> keys, boolean flushAll) {
       switch (result) {
         case ACKED -> {
-          List<CompletableFuture<Void>> done = new ArrayList<>();
+          List<CompletableFuture<Void>> done;
           synchronized (this) {
-            ackedIndex = Math.max(ackedIndex, index);
-            var acked = waiters.headMap(ackedIndex, true);
-            acked.values().forEach(done::addAll);
-            acked.clear();
+            done = inFlightWaiters;
+            inFlightWaiters = new ArrayList<>();
           }
           done.forEach(f -> f.complete(null));
           sendNext();
@@ -244,7 +269,7 @@ public final class InvalidationFanout implements AutoCloseable {
         }
         case FAILED -> {
           synchronized (this) {
-            // Put the batch back so the retry carries it.
+            // Put the batch, and those waiting for it, back so the retry carries them.
             if (flushAll) {
               pendingFlushAll = true;
               pendingKeys.clear();
@@ -252,6 +277,8 @@ public final class InvalidationFanout implements AutoCloseable {
               pendingKeys.addAll(keys);
             }
             pendingMaxIndex = Math.max(pendingMaxIndex, index);
+            pendingWaiters.addAll(inFlightWaiters);
+            inFlightWaiters.clear();
           }
           if (silentFor(nanoClock.getAsLong()) > leaseNanos) {
             expire(this);
@@ -270,8 +297,10 @@ public final class InvalidationFanout implements AutoCloseable {
           return;
         }
         released = true;
-        waiters.values().forEach(done::addAll);
-        waiters.clear();
+        done.addAll(pendingWaiters);
+        done.addAll(inFlightWaiters);
+        pendingWaiters.clear();
+        inFlightWaiters.clear();
         pendingKeys.clear();
       }
       if (!done.isEmpty()) {

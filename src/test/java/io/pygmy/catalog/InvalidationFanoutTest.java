@@ -195,6 +195,69 @@ class InvalidationFanoutTest {
       assertThat(sender.calls).hasSize(2);
     }
 
+    /**
+     * The leader sends invalidations when it appends (higher indexes) and, for what that did not cover,
+     * when it applies (lower ones): a write waits for the batch carrying its keys, not for any batch
+     * with a higher index.
+     */
+    @Test
+    void aWriteWithALowerIndexThanTheBatchInFlightWaitsForTheBatchCarryingItsKeys() {
+      fanout.heartbeat(F1);
+      CompletableFuture<Void> appended = fanout.invalidate(10, keys("a"));
+      CompletableFuture<Void> applied = fanout.invalidate(5, keys("b"));
+
+      sender.complete(0, SendResult.ACKED);
+      assertThat(appended).isCompleted();
+      assertThat(applied).as("index 10 was acked, but not key b").isNotDone();
+      assertThat(sender.calls).hasSize(2);
+      assertThat(sender.calls.get(1).index()).isEqualTo(5);
+      assertThat(sender.calls.get(1).keys()).containsExactly("b");
+
+      sender.complete(1, SendResult.ACKED);
+      assertThat(applied).isCompleted();
+    }
+
+    @Test
+    void aFailedBatchTakesItsWaitersBackIntoTheRetry() {
+      fanout.heartbeat(F1);
+      CompletableFuture<Void> first = fanout.invalidate(3, keys("a"));
+      CompletableFuture<Void> second = fanout.invalidate(2, keys("b"));
+      sender.complete(0, SendResult.FAILED);
+      scheduler.advanceMillis(RETRY_MILLIS);
+
+      assertThat(sender.calls).hasSize(2);
+      assertThat(sender.calls.get(1).index()).isEqualTo(3);
+      assertThat(sender.calls.get(1).keys()).containsExactlyInAnyOrder("a", "b");
+      assertThat(first).isNotDone();
+      sender.complete(1, SendResult.ACKED);
+      assertThat(first).isCompleted();
+      assertThat(second).isCompleted();
+    }
+
+    @Test
+    void aSendSkipsTheChannelsAnEarlierSendCoveredButNotANewOrRestartedFrontend() {
+      fanout.heartbeat(F1);
+      fanout.heartbeat(F2);
+      InvalidationFanout.Sent early = fanout.send(4, keys("a"), Set.of());
+      assertThat(early.channels()).hasSize(2);
+      sender.completeFor(F1, SendResult.ACKED);
+      sender.completeFor(F2, SendResult.ACKED);
+      assertThat(early.acked()).isCompleted();
+
+      Frontend f2Restarted = new Frontend(F2.name(), F2.url(), "inc-y");
+      Frontend f3 = new Frontend("frontend-3", "http://f3", "inc-z");
+      fanout.heartbeat(f2Restarted);
+      fanout.heartbeat(f3);
+      InvalidationFanout.Sent late = fanout.send(4, keys("a"), early.channels());
+
+      assertThat(sender.calls.subList(2, sender.calls.size())).extracting(FakeSender.Call::target)
+          .containsExactlyInAnyOrder(f2Restarted, f3);
+      assertThat(late.acked()).isNotDone();
+      sender.completeFor(f2Restarted, SendResult.ACKED);
+      sender.completeFor(f3, SendResult.ACKED);
+      assertThat(late.acked()).isCompleted();
+    }
+
     @Test
     void aManyWriteBurstCostsTwoBatchesPerFrontend() {
       fanout.heartbeat(F1);
