@@ -246,6 +246,7 @@ public final class CatalogNode implements AutoCloseable {
     });
     details.put("frontends", fanout.frontends().stream().map(InvalidationFanout.Frontend::name).sorted().toList());
     details.put("invalidation", fanout.enabled());
+    details.put("invalidatedAtAppend", stateMachine.appliedWithEarlyInvalidation());
     return identity.status(replica.status(), details);
   }
 

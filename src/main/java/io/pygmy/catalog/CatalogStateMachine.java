@@ -10,19 +10,36 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
  * The catalog's Ratis state machine: a thin adapter around {@link Inventory}. Its one addition is the
  * invalidation barrier: the reply to a write that changed books is released only when the
  * {@link InvalidationFanout} says every frontend cache has dropped the stale entries.
+ *
+ * <p>The leader sends those invalidations when it <em>appends</em> the write, so they travel while the
+ * entry is replicated instead of after it committed. That is safe because a frontend refuses to cache
+ * any read older than an invalidation's log index ({@code ReadCache}): a read that refills the entry
+ * before the write commits reflects an older index and is not cached. What applying the write changes
+ * is checked against what was sent: keys or frontends the early send did not cover are invalidated then,
+ * and the reply waits for both. An entry that never commits costs only cache misses.
  */
 public final class CatalogStateMachine extends StoreStateMachine {
+  /** Most invalidations sent at append time that may wait for their entry's apply; beyond, apply sends. */
+  static final int SENT_AT_APPEND_MAX = 4096;
+
   private final CatalogLimits limits;
   private final InvalidationFanout fanout;
   /** Applied writes whose invalidations some frontend has not acknowledged yet, by log index. */
   private final ConcurrentSkipListMap<Long, CompletableFuture<?>> unpublished = new ConcurrentSkipListMap<>();
+  /** Invalidations this replica sent as leader when appending, by the entry's log index, until it applies. */
+  private final ConcurrentSkipListMap<Long, SentAtAppend> sentAtAppend = new ConcurrentSkipListMap<>();
+  private final LongAdder appliedWithEarlyInvalidation = new LongAdder();
   private Inventory inventory;
+
+  /** An invalidation sent at append time: the keys, and to whom. */
+  private record SentAtAppend(Set<String> keys, InvalidationFanout.Sent sent) {}
 
   public CatalogStateMachine(CatalogLimits limits, InvalidationFanout fanout) {
     this.limits = limits;
@@ -33,6 +50,36 @@ public final class CatalogStateMachine extends StoreStateMachine {
   @Override
   protected Optional<byte[]> rejectBeforeLogging(byte[] command) {
     return inventory.rejectBeforeLogging(Json.read(command, CatalogCommand.class)).map(Json::bytes);
+  }
+
+  /** The cache keys the command may change, when invalidation is on and there are any. */
+  @Override
+  protected Object prepareAppend(byte[] command) {
+    if (!fanout.enabled()) {
+      return null;
+    }
+    Set<String> keys = CacheKeys.affectedBy(inventory.booksNamedBy(Json.read(command, CatalogCommand.class)));
+    return keys.isEmpty() ? null : keys;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  protected void beforeAppend(Object prepared, long index) {
+    if (sentAtAppend.size() >= SENT_AT_APPEND_MAX) {
+      return;
+    }
+    Set<String> keys = (Set<String>) prepared;
+    sentAtAppend.put(index, new SentAtAppend(keys, fanout.send(index, keys, Set.of())));
+  }
+
+  /** Applied writes whose invalidations the leader had sent when appending them (status, tests). */
+  public long appliedWithEarlyInvalidation() {
+    return appliedWithEarlyInvalidation.sum();
+  }
+
+  /** Early sends still waiting for their entry to apply here (tests). */
+  int sentAtAppendWaiting() {
+    return sentAtAppend.size();
   }
 
   @Override
@@ -49,7 +96,7 @@ public final class CatalogStateMachine extends StoreStateMachine {
         inventory.book(item).ifPresent(b -> stale.addAll(CacheKeys.affectedBy(List.of(b))));
       }
     }
-    CompletableFuture<Void> invalidated = fanout.invalidate(index, stale);
+    CompletableFuture<Void> invalidated = invalidate(index, stale);
     if (!invalidated.isDone()) {
       unpublished.put(index, invalidated);
       invalidated.whenComplete((ok, error) -> unpublished.remove(index));
@@ -58,6 +105,28 @@ public final class CatalogStateMachine extends StoreStateMachine {
     // invalidations landed, not only this write's own: a refused reserve changes nothing, yet tells the
     // buyer the stock an earlier write left, whose invalidation may still be in flight.
     return new Applied(Json.bytes(applied.reply()), published(index));
+  }
+
+  /** Invalidates what the write at {@code index} made stale, minus what was sent when it was appended. */
+  private CompletableFuture<Void> invalidate(long index, Set<String> stale) {
+    // Entries below this index that never applied here were replaced after a change of leader.
+    sentAtAppend.headMap(index).clear();
+    SentAtAppend early = sentAtAppend.remove(index);
+    if (early == null || stale.isEmpty()) {
+      return fanout.invalidate(index, stale);
+    }
+    Set<String> covered = new LinkedHashSet<>(stale);
+    covered.retainAll(early.keys());
+    if (covered.isEmpty()) {
+      return fanout.invalidate(index, stale);
+    }
+    appliedWithEarlyInvalidation.increment();
+    Set<String> rest = new LinkedHashSet<>(stale);
+    rest.removeAll(covered);
+    // Frontends that appeared (or restarted) since the early send get the covered keys now, every
+    // frontend the rest.
+    CompletableFuture<Void> newcomers = fanout.send(index, covered, early.sent().channels()).acked();
+    return CompletableFuture.allOf(early.sent().acked(), newcomers, fanout.invalidate(index, rest));
   }
 
   /**

@@ -103,6 +103,29 @@ public final class Inventory {
     return Optional.empty();
   }
 
+  /**
+   * The books {@code command} could change if it were applied now: a superset of what {@link #apply}
+   * would report as changed, with the same ids and topics (topics never change once seeded). The leader
+   * invalidates their cache entries when it appends the command, before it commits.
+   */
+  public List<Book> booksNamedBy(CatalogCommand command) {
+    if (command instanceof Seed seed) {
+      // A seed changes nothing once seeded; before that, it brings every book.
+      return seeded ? List.of() : seed.books();
+    }
+    List<Integer> items = switch (command) {
+      case Seed s -> List.of();
+      case Reserve r -> List.of(r.item());
+      case Update u -> List.of(u.item());
+      case ReserveAll a -> a.reserves().stream().map(Reserve::item).distinct().toList();
+    };
+    List<Book> named = new ArrayList<>(items.size());
+    for (int item : items) {
+      book(item).ifPresent(named::add);
+    }
+    return named;
+  }
+
   /** Structural checks that need no state; the same on every replica. */
   public static Optional<String> validate(CatalogCommand command, CatalogLimits limits) {
     return switch (command) {

@@ -23,6 +23,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
@@ -47,6 +48,7 @@ public abstract class StoreStateMachine extends BaseStateMachine {
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private volatile RaftLog raftLog;
 
   /**
    * The outcome of applying one entry: the reply bytes, and a future that must complete before anyone
@@ -60,6 +62,22 @@ public abstract class StoreStateMachine extends BaseStateMachine {
 
   /** Called under the read lock: a JSON reply refusing a command without logging it, or empty. */
   protected abstract Optional<byte[]> rejectBeforeLogging(byte[] command);
+
+  /**
+   * Called under the read lock on the leader, for a command about to be logged: what
+   * {@link #beforeAppend} will need, or null when it has nothing to do for this command.
+   */
+  protected Object prepareAppend(byte[] command) {
+    return null;
+  }
+
+  /**
+   * Called on the leader in log order, just before a prepared command is appended at {@code index},
+   * while Ratis holds its log's write lock: it must be quick and must not block. It runs for entries
+   * that may never commit (the leader can lose its term first), so it may only do what is harmless then.
+   * A failure here is logged and the entry appended anyway.
+   */
+  protected void beforeAppend(Object prepared, long index) {}
 
   /** Called under the write lock, once per committed entry, in log order, on every replica. */
   protected abstract Applied applyCommand(byte[] command, long index);
@@ -120,9 +138,13 @@ public abstract class StoreStateMachine extends BaseStateMachine {
     TransactionContext trx = super.startTransaction(request);
     byte[] command = request.getMessage().getContent().toByteArray();
     Optional<byte[]> rejection;
+    Object prepared = null;
     lock.readLock().lock();
     try {
       rejection = rejectBeforeLogging(command);
+      if (rejection.isEmpty()) {
+        prepared = prepareQuietly(command);
+      }
     } catch (RuntimeException e) {
       rejection = Optional.of(("{\"outcome\":\"INVALID\",\"message\":\"malformed command\"}")
           .getBytes(StandardCharsets.UTF_8));
@@ -131,7 +153,40 @@ public abstract class StoreStateMachine extends BaseStateMachine {
     }
     rejection.ifPresent(json -> trx.setException(
         new StateMachineException(RaftCalls.REJECTION_MARK + new String(json, StandardCharsets.UTF_8))));
+    trx.setStateMachineContext(prepared);
     return trx;
+  }
+
+  private Object prepareQuietly(byte[] command) {
+    try {
+      return prepareAppend(command);
+    } catch (RuntimeException e) {
+      LOG.warn("preparing the append of a command failed; it is appended without: {}", e.toString());
+      return null;
+    }
+  }
+
+  @Override
+  public TransactionContext preAppendTransaction(TransactionContext trx) throws IOException {
+    Object prepared = trx.getStateMachineContext();
+    if (prepared != null) {
+      try {
+        // Ratis calls this under its log's write lock, with the entry about to go at the log's next index.
+        beforeAppend(prepared, raftLog().getNextIndex());
+      } catch (RuntimeException e) {
+        LOG.warn("work before appending a command failed; appending it anyway: {}", e.toString());
+      }
+    }
+    return super.preAppendTransaction(trx);
+  }
+
+  private RaftLog raftLog() throws IOException {
+    RaftLog log = raftLog;
+    if (log == null) {
+      log = getServer().join().getDivision(getGroupId()).getRaftLog();
+      raftLog = log;
+    }
+    return log;
   }
 
   @Override

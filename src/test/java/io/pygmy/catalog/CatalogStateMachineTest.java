@@ -23,6 +23,7 @@ class CatalogStateMachineTest {
   InvalidationFanoutTest.FakeClock clock;
   InvalidationFanoutTest.ManualScheduler scheduler;
   InvalidationFanoutTest.FakeSender sender;
+  InvalidationFanout fanout;
   CatalogStateMachine machine;
 
   @BeforeEach
@@ -30,7 +31,7 @@ class CatalogStateMachineTest {
     clock = new InvalidationFanoutTest.FakeClock();
     scheduler = new InvalidationFanoutTest.ManualScheduler(clock);
     sender = new InvalidationFanoutTest.FakeSender();
-    InvalidationFanout fanout = new InvalidationFanout(sender, scheduler, clock, 1000, 20, 16, true);
+    fanout = new InvalidationFanout(sender, scheduler, clock, 1000, 20, 16, true);
     scheduler.advanceMillis(1000); // past the startup grace
     fanout.heartbeat(F1);
     machine = new CatalogStateMachine(CatalogLimits.from(Settings.defaults()), fanout);
@@ -96,5 +97,82 @@ class CatalogStateMachineTest {
     assertThat(batch).isNotDone();
     sender.complete(2, SendResult.ACKED);
     assertThat(batch).isDone();
+  }
+
+  // ------------------------------------------------------------------ invalidation at append time
+
+  /** What the leader does for a command it is about to append at {@code index}. */
+  private void append(long index, CatalogCommand command) {
+    Object prepared = machine.inspect(inv -> machine.prepareAppend(Json.bytes(command)));
+    if (prepared != null) {
+      machine.beforeAppend(prepared, index);
+    }
+  }
+
+  @Test
+  void theLeaderInvalidatesWhenItAppendsAndTheApplyWaitsForThatAckWithoutSendingAgain() {
+    append(2, new CatalogCommand.Reserve("k1", 1, 1, 0));
+    assertThat(sender.calls).as("sent before the entry committed").hasSize(2);
+    assertThat(sender.calls.get(1).index()).isEqualTo(2);
+    assertThat(sender.calls.get(1).keys()).containsExactlyInAnyOrder("item:1", "topic:ds", CacheKeys.ALL);
+
+    CompletableFuture<?> acked = apply(2, new CatalogCommand.Reserve("k1", 1, 1, 0));
+    assertThat(sender.calls).as("nothing more to send at apply").hasSize(2);
+    assertThat(acked).isNotDone();
+    assertThat(machine.published(2)).isNotDone();
+    sender.complete(1, SendResult.ACKED);
+    assertThat(acked).isDone();
+    assertThat(machine.appliedWithEarlyInvalidation()).isEqualTo(1);
+  }
+
+  @Test
+  void anInvalidationAckedWhileTheEntryReplicatesLetsTheApplyAnswerAtOnce() {
+    append(2, new CatalogCommand.Reserve("k1", 1, 1, 0));
+    sender.complete(1, SendResult.ACKED);
+    assertThat(apply(2, new CatalogCommand.Reserve("k1", 1, 1, 0))).isDone();
+  }
+
+  /**
+   * A frontend that starts leasing between the append and the commit could cache an older read (its
+   * read reflects an index below the write's); it gets the keys at apply and the reply waits for it.
+   */
+  @Test
+  void aFrontendThatAppearedAfterTheAppendIsInvalidatedAtApply() {
+    append(2, new CatalogCommand.Reserve("k1", 1, 1, 0));
+    Frontend f2 = new Frontend("frontend-2", "http://f2", "inc-b");
+    fanout.heartbeat(f2);
+    sender.complete(1, SendResult.ACKED);
+
+    CompletableFuture<?> acked = apply(2, new CatalogCommand.Reserve("k1", 1, 1, 0));
+    assertThat(sender.calls).hasSize(3);
+    assertThat(sender.calls.get(2).target()).isEqualTo(f2);
+    assertThat(sender.calls.get(2).index()).isEqualTo(2);
+    assertThat(acked).isNotDone();
+    sender.complete(2, SendResult.ACKED);
+    assertThat(acked).isDone();
+  }
+
+  /** After a change of leader the entry at that index can be another write: what it changes is sent then. */
+  @Test
+  void keysTheEarlySendDidNotNameAreInvalidatedAtApply() {
+    append(2, new CatalogCommand.Reserve("k1", 1, 1, 0));
+    CompletableFuture<?> acked = apply(2, new CatalogCommand.Reserve("other", 2, 1, 0));
+    sender.complete(1, SendResult.ACKED);
+    assertThat(sender.calls).hasSize(3);
+    assertThat(sender.calls.get(2).keys()).as("'all' was sent at append").containsExactlyInAnyOrder("item:2", "topic:gs");
+    assertThat(acked).isNotDone();
+    sender.complete(2, SendResult.ACKED);
+    assertThat(acked).isDone();
+    assertThat(machine.appliedWithEarlyInvalidation()).as("the shared key 'all' was covered").isEqualTo(1);
+  }
+
+  @Test
+  void anEntryThatNeverAppliedHereIsForgottenWhenALaterOneApplies() {
+    append(2, new CatalogCommand.Reserve("lost", 1, 1, 0));
+    sender.complete(1, SendResult.ACKED);
+    // Index 2 was replaced by an entry this replica got through a snapshot; index 3 applies next.
+    append(3, new CatalogCommand.Reserve("k3", 3, 1, 0));
+    apply(3, new CatalogCommand.Reserve("k3", 3, 1, 0));
+    assertThat(machine.sentAtAppendWaiting()).isZero();
   }
 }

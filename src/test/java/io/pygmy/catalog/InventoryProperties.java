@@ -98,6 +98,17 @@ class InventoryProperties {
     }
   }
 
+  /** The leader invalidates what a command names when it appends it; that must cover what applying it changes. */
+  @Property(tries = 300)
+  void theBooksACommandNamesCoverEveryCacheEntryItsApplyChanges(@ForAll("histories") List<CatalogCommand> history) {
+    Inventory inv = new Inventory(LIMITS);
+    for (CatalogCommand c : history) {
+      var named = CacheKeys.affectedBy(inv.booksNamedBy(c));
+      Applied applied = inv.apply(c);
+      assertThat(named).as("keys named by %s", c).containsAll(CacheKeys.affectedBy(applied.changed()));
+    }
+  }
+
   @Property(tries = 300)
   void reservedQuantitiesPerItemSumToItsSales(@ForAll("histories") List<CatalogCommand> history) {
     Inventory inv = new Inventory(LIMITS);

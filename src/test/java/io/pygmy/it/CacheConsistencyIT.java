@@ -2,6 +2,7 @@ package io.pygmy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pygmy.config.Service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -93,5 +94,26 @@ class CacheConsistencyIT {
         f.get();
       }
     }
+  }
+
+  /** The catalog leader sends a buy's invalidation when it appends the reservation, not after it commits. */
+  @Test
+  void theCatalogLeaderInvalidatesABuyWhenItAppendsIt() {
+    long before = invalidatedAtAppend();
+    c.stockViaFrontend(0, 12);
+    c.stockViaFrontend(1, 12);
+    for (int i = 0; i < 3; i++) {
+      assertThat(c.post(c.frontend(i % 2) + "/api/orders", "{\"item\":12}").status()).isEqualTo(201);
+    }
+    assertThat(invalidatedAtAppend()).as("writes applied with their invalidation sent at append")
+        .isGreaterThanOrEqualTo(before + 3);
+  }
+
+  private static long invalidatedAtAppend() {
+    long sum = 0;
+    for (var n : c.replicas(Service.CATALOG)) {
+      sum += c.get(n.httpUrl() + "/status").json().path("details").path("invalidatedAtAppend").asLong();
+    }
+    return sum;
   }
 }
