@@ -124,6 +124,7 @@ public final class CatalogNode implements AutoCloseable {
       answerBooks(ctx, new CatalogQuery.ItemQuery(id));
     });
     app.post("/books/{id}/update", this::update);
+    app.post("/internal/reserve", this::reserve);
     app.get("/updates/{key}", ctx -> {
       CatalogView v = read(new CatalogQuery.UpdateQuery(ctx.pathParam("key")));
       if (v.update() == null) {
@@ -200,6 +201,22 @@ public final class CatalogNode implements AutoCloseable {
       throw failure(reply);
     }
     ctx.json(Map.of("book", reply.book(), "replayed", reply.replayed()));
+  }
+
+  /**
+   * An order replica's batch of reservations (one log entry), appended here when this replica leads,
+   * which spares the order replica a Raft client round trip; forwarded through this replica's client
+   * otherwise. The answer names the leader, so the order replica sends its next batch there.
+   */
+  private void reserve(Context ctx) {
+    if (!(Requests.body(ctx, CatalogCommand.class) instanceof CatalogCommand.ReserveAll cmd)) {
+      throw ApiException.badRequest("a reserve-all command is required");
+    }
+    Inventory.validate(cmd, CatalogLimits.from(settings)).ifPresent(msg -> {
+      throw ApiException.badRequest(msg);
+    });
+    CatalogReply reply = write(cmd);
+    ctx.json(Map.of("reply", reply, "leader", String.valueOf(replica.status().leader())));
   }
 
   /** Waits (bounded) until no frontend cache can still show a state older than {@code version}. */

@@ -41,7 +41,7 @@ public final class BuyCoordinator implements AutoCloseable {
   static final int RECORDS_WAITING_MAX = 10_000;
 
   private final Settings settings;
-  private final RaftClient catalog;
+  private final CatalogReservations catalog;
   private final RaftClient orders;
   private final RaftReplica orderReplica;
   private final OrderStateMachine localLog;
@@ -65,7 +65,7 @@ public final class BuyCoordinator implements AutoCloseable {
    *     (the frontend sends buys to the order leader first, so that is the common case)
    * @param batchSizes told the size of every batch committed (metrics)
    */
-  public BuyCoordinator(Settings settings, RaftClient catalog, RaftClient orders, RaftReplica orderReplica,
+  BuyCoordinator(Settings settings, CatalogReservations catalog, RaftClient orders, RaftReplica orderReplica,
                         OrderStateMachine localLog, IntConsumer batchSizes) {
     this.settings = settings;
     this.catalog = catalog;
@@ -182,15 +182,8 @@ public final class BuyCoordinator implements AutoCloseable {
   }
 
   private List<CatalogReply> reserveAll(List<CatalogCommand.Reserve> reserves) {
-    byte[] command = Json.bytes(new CatalogCommand.ReserveAll(reserves));
     String what = reserves.size() == 1 ? "reserve " + reserves.get(0).key() : "reserve " + reserves.size() + " buys";
-    CatalogReply reply;
-    try {
-      reply = Json.read(RaftCalls.write(catalog, command, Duration.ofMillis(settings.raftWriteTimeoutMillis()), what),
-          CatalogReply.class);
-    } catch (RaftCalls.RejectedException e) {
-      reply = Json.read(e.reply(), CatalogReply.class);
-    }
+    CatalogReply reply = catalog.reserve(new CatalogCommand.ReserveAll(reserves), what);
     if (!reply.ok()) {
       throw CatalogNode.failure(reply);
     }

@@ -12,6 +12,7 @@ import io.pygmy.http.ApiException;
 import io.pygmy.http.ErrorCode;
 import io.pygmy.http.Health;
 import io.pygmy.http.HttpServers;
+import io.pygmy.http.HttpTransport;
 import io.pygmy.http.Requests;
 import io.pygmy.http.ServerTiming;
 import io.pygmy.metrics.NodeMetrics;
@@ -19,6 +20,7 @@ import io.pygmy.raft.RaftReplica;
 import io.pygmy.raft.RaftSetup;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,8 @@ public final class OrderNode implements AutoCloseable {
   private final RaftReplica replica;
   private final RaftClient orderClient;
   private final RaftClient catalogClient;
+  private final HttpTransport catalogTransport;
+  private final CatalogReservations reservations;
   private final BuyCoordinator coordinator;
   private final Reconciler reconciler;
   private final OrderReads reads;
@@ -60,7 +64,10 @@ public final class OrderNode implements AutoCloseable {
     this.orderClient = RaftSetup.newClient(group, settings);
     this.catalogClient = RaftSetup.newClient(RaftSetup.group(Service.CATALOG, config.nodes(Service.CATALOG)), settings);
     this.metrics = NodeMetrics.forNode("order", node.name());
-    this.coordinator = new BuyCoordinator(settings, catalogClient, orderClient, replica, stateMachine,
+    this.catalogTransport = new HttpTransport(Duration.ofMillis(Math.max(100, settings.raftWriteTimeoutMillis() / 4)));
+    this.reservations = new CatalogReservations(settings, config.nodes(Service.CATALOG), catalogClient,
+        catalogTransport);
+    this.coordinator = new BuyCoordinator(settings, reservations, orderClient, replica, stateMachine,
         metrics::recordBuyBatch);
     this.reads = new OrderReads(settings, replica, stateMachine, catalogClient, coordinator);
     this.reconciler = new Reconciler(replica, stateMachine, catalogClient, coordinator, settings.reconcileBatchSize());
@@ -150,6 +157,7 @@ public final class OrderNode implements AutoCloseable {
       details.put("reconciledThroughSeq", log.reconciledThroughSeq());
       return null;
     });
+    details.put("catalogLeader", reservations.leaderHint());
     return identity.status(replica.status(), details);
   }
 
@@ -161,7 +169,7 @@ public final class OrderNode implements AutoCloseable {
   public void close() {
     scheduler.shutdownNow();
     http.stop();
-    for (AutoCloseable c : List.<AutoCloseable>of(coordinator, orderClient, catalogClient, replica)) {
+    for (AutoCloseable c : List.<AutoCloseable>of(coordinator, orderClient, catalogClient, catalogTransport, replica)) {
       try {
         c.close();
       } catch (Exception e) {
