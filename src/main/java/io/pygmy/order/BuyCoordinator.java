@@ -66,7 +66,7 @@ public final class BuyCoordinator implements AutoCloseable {
    * @param batchSizes told the size of every batch committed (metrics)
    */
   BuyCoordinator(Settings settings, CatalogReservations catalog, RaftClient orders, RaftReplica orderReplica,
-                        OrderStateMachine localLog, IntConsumer batchSizes) {
+                 OrderStateMachine localLog, IntConsumer batchSizes) {
     this.settings = settings;
     this.catalog = catalog;
     this.orders = orders;
