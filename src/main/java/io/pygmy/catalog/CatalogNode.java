@@ -264,6 +264,7 @@ public final class CatalogNode implements AutoCloseable {
     details.put("frontends", fanout.frontends().stream().map(InvalidationFanout.Frontend::name).sorted().toList());
     details.put("invalidation", fanout.enabled());
     details.put("invalidatedAtAppend", stateMachine.appliedWithEarlyInvalidation());
+    details.put("electionsForGoneLeader", replica.electionsStartedForGoneLeader());
     return identity.status(replica.status(), details);
   }
 

@@ -58,6 +58,12 @@ public record Settings(
     /** Election timeout range: a follower that hears no leader for this long starts an election. */
     int electionTimeoutMinMillis,
     int electionTimeoutMaxMillis,
+    /**
+     * How often a follower checks that its leader's Raft port still accepts connections; when it is
+     * refused (the leader's process is gone) the follower starts an election at once instead of after the
+     * election timeout. 0 turns the check off. A paused or unreachable leader is left to the timeout.
+     */
+    int leaderProbeIntervalMillis,
     /** Log entries between two state-machine snapshots (older log segments are purged after one). */
     int snapshotEveryEntries,
     /** Client requests a Raft leader queues before it pushes back. */
@@ -127,6 +133,7 @@ public record Settings(
         2000, // raftReadTimeoutMillis
         500, // electionTimeoutMinMillis
         1000, // electionTimeoutMaxMillis
+        100, // leaderProbeIntervalMillis
         20_000, // snapshotEveryEntries
         4096, // raftPendingRequestsLimit
         1024, // raftAppendEntriesMax
@@ -214,6 +221,7 @@ public record Settings(
     if (electionTimeoutMaxMillis <= electionTimeoutMinMillis) {
       throw new IllegalArgumentException("electionTimeoutMaxMillis must exceed electionTimeoutMinMillis");
     }
+    range("leaderProbeIntervalMillis", leaderProbeIntervalMillis, 0, electionTimeoutMinMillis - 1);
     range("snapshotEveryEntries", snapshotEveryEntries, 100, 10_000_000);
     positive("raftPendingRequestsLimit", raftPendingRequestsLimit);
     range("raftAppendEntriesMax", raftAppendEntriesMax, 16, 1_000_000);

@@ -158,6 +158,7 @@ public final class OrderNode implements AutoCloseable {
       return null;
     });
     details.put("catalogLeader", reservations.leaderHint());
+    details.put("electionsForGoneLeader", replica.electionsStartedForGoneLeader());
     return identity.status(replica.status(), details);
   }
 

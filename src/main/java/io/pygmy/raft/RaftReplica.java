@@ -43,6 +43,7 @@ public final class RaftReplica implements AutoCloseable {
   private final AtomicLong callIds = new AtomicLong();
   private final Settings settings;
   private final Thread rejoinWatch;
+  private final LeaderWatch leaderWatch;
 
   private RaftReplica(RaftServer server, RaftGroup group, RaftPeerId self, Settings settings, boolean freshStorage) {
     this.server = server;
@@ -52,6 +53,14 @@ public final class RaftReplica implements AutoCloseable {
     this.rejoinWatch = freshStorage
         ? Thread.ofVirtual().name(self + "-rejoin-watch").start(this::watchRejoin)
         : null;
+    this.leaderWatch = settings.leaderProbeIntervalMillis() > 0
+        ? new LeaderWatch(server, group, self, settings.leaderProbeIntervalMillis())
+        : null;
+  }
+
+  /** Elections this replica started early because its leader's process was gone ({@link LeaderWatch}). */
+  public long electionsStartedForGoneLeader() {
+    return leaderWatch == null ? 0 : leaderWatch.electionsStarted();
   }
 
   /**
@@ -264,6 +273,9 @@ public final class RaftReplica implements AutoCloseable {
   public void close() throws IOException {
     if (rejoinWatch != null) {
       rejoinWatch.interrupt();
+    }
+    if (leaderWatch != null) {
+      leaderWatch.close();
     }
     server.close();
   }

@@ -249,6 +249,8 @@ class ClusterConfigTest {
         "raftWriteTimeoutMillis, 0",
         "raftReadTimeoutMillis, 0",
         "electionTimeoutMinMillis, 0",
+        "leaderProbeIntervalMillis, -1",
+        "leaderProbeIntervalMillis, 500",
         "snapshotEveryEntries, 99",
         "raftPendingRequestsLimit, 0",
         "maxQuantityPerOrder, 0",

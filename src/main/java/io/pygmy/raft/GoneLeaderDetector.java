@@ -1,0 +1,123 @@
+package io.pygmy.raft;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decides when a follower should start an election at once because its leader's process is gone,
+ * instead of waiting out Raft's election timeout (0.5-1 s here, plus a pre-vote round).
+ *
+ * <p>Evidence of a gone process is a refused connection to the leader's Raft port: the kernel answers
+ * that way only when nothing listens there. A paused, overloaded or partitioned leader still accepts
+ * connections or lets them time out, so it is never treated as gone; Raft's own timeout handles it.
+ * Starting an election early is always safe in Raft (votes still require an up-to-date log and one vote
+ * per term); the cost of a wrong guess is one needless election.
+ *
+ * <p>Two followers that noticed together would split the vote, so they take turns by rank: the first
+ * asks after {@link #REFUSALS_NEEDED} refusals in a row, the next {@code staggerNanos} later if the old
+ * leader is still the one it knows. At most one election per leader and term.
+ *
+ * <p>Pure: fed what the replica sees and what each probe found, with the time passed in.
+ */
+final class GoneLeaderDetector {
+  /** Consecutive refused probes before the leader counts as gone: one refusal could be a restart race. */
+  static final int REFUSALS_NEEDED = 2;
+
+  /** What one probe of the leader's Raft port found. */
+  enum Probe {
+    /** The connection was accepted: something listens there. */
+    ACCEPTED,
+    /** Refused: nothing listens at the leader's address. */
+    REFUSED,
+    /** Timed out or failed otherwise: unknown (paused, partitioned, overloaded). */
+    UNKNOWN
+  }
+
+  /** What the replica sees of its group when it probes: role, the leader it knows, the term. */
+  record View(boolean follower, String leader, long term) {
+    boolean followsAnother(String self) {
+      return follower && leader != null && !leader.equals(self);
+    }
+  }
+
+  private final String self;
+  private final long staggerNanos;
+  private String trackedLeader;
+  private long trackedTerm = -1;
+  private int refusals;
+  private long firstRefusalNanos;
+  private boolean electionAsked;
+
+  /** @param staggerNanos how long each follower waits after the one ranked before it */
+  GoneLeaderDetector(String self, long staggerNanos) {
+    if (self == null || staggerNanos < 0) {
+      throw new IllegalArgumentException("a replica id and a non-negative stagger are required");
+    }
+    this.self = self;
+    this.staggerNanos = staggerNanos;
+  }
+
+  /** Whether the replica should probe its leader now (it follows a leader other than itself). */
+  boolean shouldProbe(View view) {
+    return view.followsAnother(self);
+  }
+
+  /**
+   * Records one probe and says whether to start an election now.
+   *
+   * @param rank this follower's turn among the leader's followers (0 first), see {@link #rank}
+   */
+  boolean observe(View view, Probe probe, int rank, long nowNanos) {
+    if (rank < 0) {
+      throw new IllegalArgumentException("rank must not be negative, was " + rank);
+    }
+    if (!view.followsAnother(self)) {
+      reset(null, -1);
+      return false;
+    }
+    if (!view.leader().equals(trackedLeader) || view.term() != trackedTerm) {
+      reset(view.leader(), view.term());
+    }
+    if (electionAsked) {
+      return false;
+    }
+    if (probe != Probe.REFUSED) {
+      refusals = 0;
+      return false;
+    }
+    if (refusals++ == 0) {
+      firstRefusalNanos = nowNanos;
+    }
+    long waited = nowNanos - firstRefusalNanos;
+    if (refusals >= REFUSALS_NEEDED && waited >= rank * staggerNanos) {
+      electionAsked = true;
+      return true;
+    }
+    return false;
+  }
+
+  private void reset(String leader, long term) {
+    trackedLeader = leader;
+    trackedTerm = term;
+    refusals = 0;
+    firstRefusalNanos = 0;
+    electionAsked = false;
+  }
+
+  /**
+   * This replica's turn among the followers of {@code leader}: its position among the group's other
+   * members, sorted by id, leaving out the leader. Every follower computes the same order.
+   */
+  static int rank(String self, String leader, java.util.Collection<String> members) {
+    int rank = 0;
+    for (String m : members) {
+      if (!m.equals(self) && !m.equals(leader) && m.compareTo(self) < 0) {
+        rank++;
+      }
+    }
+    return rank;
+  }
+
+  static long millisToNanos(long millis) {
+    return TimeUnit.MILLISECONDS.toNanos(millis);
+  }
+}
