@@ -18,6 +18,7 @@ import io.pygmy.http.HttpTransport;
 import io.pygmy.http.Json;
 import io.pygmy.http.Requests;
 import io.pygmy.metrics.NodeMetrics;
+import io.pygmy.raft.PeerLogs;
 import io.pygmy.raft.RaftCalls;
 import io.pygmy.raft.RaftReplica;
 import io.pygmy.raft.RaftSetup;
@@ -75,7 +76,8 @@ public final class CatalogNode implements AutoCloseable {
     settings.heapWarning(Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
     var group = RaftSetup.group(Service.CATALOG, config.nodes(Service.CATALOG));
     this.replica = RaftReplica.start(node, group, stateMachine, settings, dataDir.resolve("raft"),
-        config.bindHostFor(node));
+        config.bindHostFor(node), new PeerLogs(config.nodes(Service.CATALOG), transport,
+            Duration.ofMillis(Math.max(50, settings.leaderProbeIntervalMillis()))));
     this.client = RaftSetup.newClient(group, settings);
     this.metrics = NodeMetrics.forNode("catalog", node.name());
     metrics.bindRaft(replica::status);
@@ -147,6 +149,7 @@ public final class CatalogNode implements AutoCloseable {
     });
     app.get("/digest", ctx -> ctx.json(read(new CatalogQuery.DigestQuery())));
     app.get("/status", ctx -> ctx.json(status()));
+    app.get("/internal/raft/log", ctx -> ctx.json(replica.logPosition()));
     app.post("/internal/heartbeat", ctx -> {
       FrontendHello hello = Requests.body(ctx, FrontendHello.class);
       fanout.heartbeat(new InvalidationFanout.Frontend(hello.name(), hello.url(), hello.incarnation()));

@@ -317,7 +317,12 @@ public final class FrontendNode implements AutoCloseable {
     }
     String key = idempotencyKey(ctx);
     ctx.header(Headers.IDEMPOTENCY_KEY, key);
-    byte[] body = Json.bytes(Map.of("key", key, "item", item, "quantity", quantity));
+    Map<String, Object> call = new java.util.HashMap<>(Map.of("key", key, "item", item, "quantity", quantity));
+    String catalogLeader = catalog.leaderName();
+    if (catalogLeader != null) {
+      call.put("catalogLeader", catalogLeader); // spares an order replica that rarely coordinates a guess
+    }
+    byte[] body = Json.bytes(call);
     HttpConnection.Response r;
     try {
       r = backends.post(order, "/orders", body, settings.buyAttempts(), HttpServers.requestId(ctx));

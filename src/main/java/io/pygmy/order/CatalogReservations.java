@@ -33,7 +33,11 @@ import org.slf4j.LoggerFactory;
  * with its first outcome, so that is safe.
  *
  * <p>Every answer names the catalog's current leader, so a replica that was asked and is not the
- * leader (it forwards through its own client) redirects the next entries.
+ * leader (it forwards through its own client) redirects the next entries. A replica that has not
+ * reserved anything lately (an order follower, which coordinates buys only when the order leader is
+ * gone) knows no leader of its own; it takes the frontend's, which every buy carries ({@link #hint}).
+ * Otherwise its first reservation would go to a guessed catalog replica and be forwarded through that
+ * replica's Raft client, cold, at the worst moment.
  */
 final class CatalogReservations {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogReservations.class);
@@ -47,6 +51,10 @@ final class CatalogReservations {
   private final Duration writeDeadline;
   private final Duration httpTimeout;
   private volatile NodeAddress leader;
+  /** When an answer last named {@link #leader}; 0 when it is only a guess or a hint. */
+  private volatile long leaderConfirmedAtNanos;
+  /** How long a leader named by an answer is trusted over a hint: a frontend learns leaders once a second. */
+  static final long OWN_LEADER_TRUSTED_NANOS = 1_000_000_000L;
 
   /**
    * @param replicas the catalog group's nodes
@@ -73,7 +81,9 @@ final class CatalogReservations {
         HttpConnection.Response r = transport.post(target.httpUrl() + "/internal/reserve", bytes, httpTimeout, null);
         if (r.status() == 200) {
           Answer answer = Json.read(r.body(), Answer.class);
-          leader = replicas.getOrDefault(String.valueOf(answer.leader()), target);
+          NodeAddress named = replicas.get(String.valueOf(answer.leader()));
+          leader = named != null ? named : target;
+          leaderConfirmedAtNanos = named != null ? System.nanoTime() : 0;
           return answer.reply();
         }
         // The replica answered with an error it named (no quorum within its own deadline, typically):
@@ -94,8 +104,25 @@ final class CatalogReservations {
     RaftPeerId known = client.getLeaderId();
     if (known != null) {
       leader = replicas.get(known.toString());
+      leaderConfirmedAtNanos = leader != null ? System.nanoTime() : 0;
     }
     return reply;
+  }
+
+  /**
+   * A catalog leader named by the caller (the frontend, from its heartbeats), taken unless an answer named
+   * a leader within the last second, which is fresher.
+   */
+  void hint(String catalogLeader, long nowNanos) {
+    NodeAddress hinted = catalogLeader == null ? null : replicas.get(catalogLeader);
+    if (takesHint(hinted != null, leaderConfirmedAtNanos, nowNanos)) {
+      leader = hinted;
+    }
+  }
+
+  /** Pure: a known hint wins over a leader no answer named within {@link #OWN_LEADER_TRUSTED_NANOS}. */
+  static boolean takesHint(boolean hintKnown, long confirmedAtNanos, long nowNanos) {
+    return hintKnown && (confirmedAtNanos == 0 || nowNanos - confirmedAtNanos > OWN_LEADER_TRUSTED_NANOS);
   }
 
   /** The replica currently believed to lead the catalog group, for status; null when unknown. */

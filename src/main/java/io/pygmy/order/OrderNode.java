@@ -16,6 +16,7 @@ import io.pygmy.http.HttpTransport;
 import io.pygmy.http.Requests;
 import io.pygmy.http.ServerTiming;
 import io.pygmy.metrics.NodeMetrics;
+import io.pygmy.raft.PeerLogs;
 import io.pygmy.raft.RaftReplica;
 import io.pygmy.raft.RaftSetup;
 import java.io.IOException;
@@ -44,7 +45,7 @@ public final class OrderNode implements AutoCloseable {
   private final RaftReplica replica;
   private final RaftClient orderClient;
   private final RaftClient catalogClient;
-  private final HttpTransport catalogTransport;
+  private final HttpTransport transport;
   private final CatalogReservations reservations;
   private final BuyCoordinator coordinator;
   private final Reconciler reconciler;
@@ -59,14 +60,15 @@ public final class OrderNode implements AutoCloseable {
     this.stateMachine = new OrderStateMachine(settings.maxReservations());
     settings.heapWarning(Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
     var group = RaftSetup.group(Service.ORDER, config.nodes(Service.ORDER));
+    this.transport = new HttpTransport(Duration.ofMillis(Math.max(100, settings.raftWriteTimeoutMillis() / 4)));
     this.replica = RaftReplica.start(node, group, stateMachine, settings, dataDir.resolve("raft"),
-        config.bindHostFor(node));
+        config.bindHostFor(node), new PeerLogs(config.nodes(Service.ORDER), transport,
+            Duration.ofMillis(Math.max(50, settings.leaderProbeIntervalMillis()))));
     this.orderClient = RaftSetup.newClient(group, settings);
     this.catalogClient = RaftSetup.newClient(RaftSetup.group(Service.CATALOG, config.nodes(Service.CATALOG)), settings);
     this.metrics = NodeMetrics.forNode("order", node.name());
-    this.catalogTransport = new HttpTransport(Duration.ofMillis(Math.max(100, settings.raftWriteTimeoutMillis() / 4)));
     this.reservations = new CatalogReservations(settings, config.nodes(Service.CATALOG), catalogClient,
-        catalogTransport);
+        transport);
     this.coordinator = new BuyCoordinator(settings, reservations, orderClient, replica, stateMachine,
         metrics::recordBuyBatch);
     this.reads = new OrderReads(settings, replica, stateMachine, catalogClient, coordinator);
@@ -88,8 +90,11 @@ public final class OrderNode implements AutoCloseable {
     return new OrderNode(config, node, dataDir);
   }
 
-  /** Body of {@code POST /orders}: the frontend always supplies the key. */
-  public record BuyRequest(String key, Integer item, Integer quantity) {}
+  /**
+   * Body of {@code POST /orders}: the frontend always supplies the key, and names the catalog leader it
+   * knows of ({@code catalogLeader}, optional), for a replica that has not reserved anything lately.
+   */
+  public record BuyRequest(String key, Integer item, Integer quantity, String catalogLeader) {}
 
   private void routes(Javalin app) {
     app.post("/orders", this::buy);
@@ -112,6 +117,7 @@ public final class OrderNode implements AutoCloseable {
       ctx.json(Map.of("orders", reads.recent(limit)));
     });
     app.get("/status", ctx -> ctx.json(status()));
+    app.get("/internal/raft/log", ctx -> ctx.json(replica.logPosition()));
     Health.routes(app, () -> Health.replica(replica.status()));
   }
 
@@ -126,6 +132,7 @@ public final class OrderNode implements AutoCloseable {
     if (req.quantity() < 1 || req.quantity() > settings.maxQuantityPerOrder()) {
       throw ApiException.badRequest("quantity must be in 1.." + settings.maxQuantityPerOrder());
     }
+    reservations.hint(req.catalogLeader(), System.nanoTime());
     BuyCoordinator.Outcome outcome;
     try {
       outcome = coordinator.buy(req.key(), req.item(), req.quantity(), System.currentTimeMillis());
@@ -170,7 +177,7 @@ public final class OrderNode implements AutoCloseable {
   public void close() {
     scheduler.shutdownNow();
     http.stop();
-    for (AutoCloseable c : List.<AutoCloseable>of(coordinator, orderClient, catalogClient, catalogTransport, replica)) {
+    for (AutoCloseable c : List.<AutoCloseable>of(coordinator, orderClient, catalogClient, transport, replica)) {
       try {
         c.close();
       } catch (Exception e) {

@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
  * Starting an election early is always safe in Raft (votes still require an up-to-date log and one vote
  * per term); the cost of a wrong guess is one needless election.
  *
- * <p>Two followers that noticed together would split the vote, so they take turns by rank: the first
- * asks after {@link #REFUSALS_NEEDED} refusals in a row, the next {@code staggerNanos} later if the old
- * leader is still the one it knows. At most one election per leader and term.
+ * <p>Two followers that noticed together would split the vote, so they take turns by rank, the longest
+ * log first ({@link #rank}): the first asks after {@link #REFUSALS_NEEDED} refusals in a row, the next
+ * {@code staggerNanos} later if the old leader is still the one it knows. At most one election per
+ * leader and term.
  *
  * <p>Pure: fed what the replica sees and what each probe found, with the time passed in.
  */
@@ -64,7 +65,8 @@ final class GoneLeaderDetector {
   /**
    * Records one probe and says whether to start an election now.
    *
-   * @param rank this follower's turn among the leader's followers (0 first), see {@link #rank}
+   * @param rank this follower's turn among the leader's followers (0 first), see {@link #rank}; only read
+   *     when the probe was refused
    */
   boolean observe(View view, Probe probe, int rank, long nowNanos) {
     if (rank < 0) {
@@ -104,13 +106,21 @@ final class GoneLeaderDetector {
   }
 
   /**
-   * This replica's turn among the followers of {@code leader}: its position among the group's other
-   * members, sorted by id, leaving out the leader. Every follower computes the same order.
+   * This replica's turn among the followers of a gone leader: how many of the other followers have a
+   * longer log (later last entry), or one as long and a smaller id. Raft elects only a replica whose log
+   * is at least as long as a majority's, so the longest log asks first and wins; a follower that did not
+   * answer ({@code null} position) is not waited for. With the leader gone no entry arrives any more, so
+   * every follower computes the same order.
    */
-  static int rank(String self, String leader, java.util.Collection<String> members) {
+  static int rank(String self, LogPosition mine, java.util.Map<String, LogPosition> otherFollowers) {
     int rank = 0;
-    for (String m : members) {
-      if (!m.equals(self) && !m.equals(leader) && m.compareTo(self) < 0) {
+    for (var e : otherFollowers.entrySet()) {
+      LogPosition theirs = e.getValue();
+      if (e.getKey().equals(self) || theirs == null) {
+        continue;
+      }
+      int c = theirs.compareTo(mine);
+      if (c > 0 || c == 0 && e.getKey().compareTo(self) < 0) {
         rank++;
       }
     }

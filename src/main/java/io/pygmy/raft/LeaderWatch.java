@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.ratis.proto.RaftProtos.RaftGroupIdProto;
@@ -36,11 +38,12 @@ final class LeaderWatch implements AutoCloseable {
   private final long intervalMillis;
   private final GoneLeaderDetector detector;
   private final List<String> members;
+  private final PeerLogs peerLogs;
   private final AtomicLong callIds = new AtomicLong();
   private final LongAdder electionsStarted = new LongAdder();
   private final Thread thread;
 
-  LeaderWatch(RaftServer server, RaftGroup group, RaftPeerId self, long intervalMillis) {
+  LeaderWatch(RaftServer server, RaftGroup group, RaftPeerId self, long intervalMillis, PeerLogs peerLogs) {
     if (intervalMillis <= 0) {
       throw new IllegalArgumentException("the probe interval must be positive, was " + intervalMillis);
     }
@@ -51,6 +54,7 @@ final class LeaderWatch implements AutoCloseable {
     // Two intervals apart: the first follower's election has normally been won by then.
     this.detector = new GoneLeaderDetector(self.toString(), GoneLeaderDetector.millisToNanos(2 * intervalMillis));
     this.members = group.getPeers().stream().map(p -> p.getId().toString()).toList();
+    this.peerLogs = peerLogs;
     this.thread = Thread.ofVirtual().name(self + "-leader-watch").start(this::run);
   }
 
@@ -89,10 +93,21 @@ final class LeaderWatch implements AutoCloseable {
       return;
     }
     GoneLeaderDetector.Probe probe = probe(leaderPeer.getAddress());
-    int rank = GoneLeaderDetector.rank(self.toString(), leader.toString(), members);
+    int rank = probe == GoneLeaderDetector.Probe.REFUSED ? rank(d, leader.toString()) : 0;
     if (detector.observe(view, probe, rank, System.nanoTime())) {
       startElection(d, leader, view.term());
     }
+  }
+
+  /** This follower's turn: the other followers are asked where their logs end. */
+  private int rank(RaftServer.Division d, String leader) {
+    Map<String, LogPosition> others = new HashMap<>();
+    for (String m : members) {
+      if (!m.equals(self.toString()) && !m.equals(leader)) {
+        others.put(m, peerLogs.of(m).orElse(null));
+      }
+    }
+    return GoneLeaderDetector.rank(self.toString(), LogPosition.of(d.getRaftLog().getLastEntryTermIndex()), others);
   }
 
   /** One TCP connection attempt to {@code hostPort}, bounded by the interval. */

@@ -45,7 +45,8 @@ public final class RaftReplica implements AutoCloseable {
   private final Thread rejoinWatch;
   private final LeaderWatch leaderWatch;
 
-  private RaftReplica(RaftServer server, RaftGroup group, RaftPeerId self, Settings settings, boolean freshStorage) {
+  private RaftReplica(RaftServer server, RaftGroup group, RaftPeerId self, Settings settings, boolean freshStorage,
+                      PeerLogs peerLogs) {
     this.server = server;
     this.group = group;
     this.self = self;
@@ -54,7 +55,7 @@ public final class RaftReplica implements AutoCloseable {
         ? Thread.ofVirtual().name(self + "-rejoin-watch").start(this::watchRejoin)
         : null;
     this.leaderWatch = settings.leaderProbeIntervalMillis() > 0
-        ? new LeaderWatch(server, group, self, settings.leaderProbeIntervalMillis())
+        ? new LeaderWatch(server, group, self, settings.leaderProbeIntervalMillis(), peerLogs)
         : null;
   }
 
@@ -66,9 +67,11 @@ public final class RaftReplica implements AutoCloseable {
   /**
    * Starts the replica. An existing log under {@code storageDir} is recovered; an empty or wiped
    * directory is formatted and the replica catches up from its peers (log entries or a snapshot).
+   *
+   * @param peerLogs where the group's other replicas' logs end, asked when its leader's process is gone
    */
   public static RaftReplica start(NodeAddress node, RaftGroup group, StateMachine stateMachine, Settings settings,
-                                  Path storageDir, String bindHost) throws IOException {
+                                  Path storageDir, String bindHost, PeerLogs peerLogs) throws IOException {
     Files.createDirectories(storageDir);
     boolean freshStorage = !Files.exists(storageDir.resolve(group.getGroupId().getUuid().toString()));
     RaftPeerId self = RaftPeerId.valueOf(node.name());
@@ -83,7 +86,7 @@ public final class RaftReplica implements AutoCloseable {
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
-    return new RaftReplica(server, group, self, settings, freshStorage);
+    return new RaftReplica(server, group, self, settings, freshStorage, peerLogs);
   }
 
   public RaftServer.Division division() {
@@ -101,6 +104,11 @@ public final class RaftReplica implements AutoCloseable {
     return new ReplicaStatus(info.getCurrentRole().name(), info.getCurrentTerm(),
         leader == null ? null : leader.toString(), d.getRaftLog().getLastCommittedIndex(),
         info.getLastAppliedIndex(), info.isLeader() && info.isLeaderReady());
+  }
+
+  /** Where this replica's log ends (for a peer choosing who starts an early election). */
+  public LogPosition logPosition() {
+    return LogPosition.of(division().getRaftLog().getLastEntryTermIndex());
   }
 
   public RaftGroup group() {

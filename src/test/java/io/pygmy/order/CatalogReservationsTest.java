@@ -97,6 +97,34 @@ class CatalogReservationsTest {
     assertThat(calls[1]).hasValue(2);
   }
 
+  @Test
+  void aReplicaThatKnowsNoLeaderTakesTheFrontendsHintForItsFirstEntry() {
+    reservations.hint("catalog-2", System.nanoTime());
+    reservations.reserve(ONE_BUY, "reserve k1");
+    assertThat(calls[0]).as("no entry to the guessed replica").hasValue(0);
+    assertThat(calls[1]).hasValue(1);
+  }
+
+  @Test
+  void aLeaderAnAnswerNamedJustNowWinsOverAHint() {
+    reservations.reserve(ONE_BUY, "reserve k1"); // catalog-1 answers and names catalog-2
+    reservations.hint("catalog-1", System.nanoTime());
+    reservations.hint("catalog-9", System.nanoTime());
+    reservations.hint(null, System.nanoTime());
+    assertThat(reservations.leaderHint()).isEqualTo("catalog-2");
+    reservations.hint("catalog-1", System.nanoTime() + 2 * CatalogReservations.OWN_LEADER_TRUSTED_NANOS);
+    assertThat(reservations.leaderHint()).as("after a second without an answer").isEqualTo("catalog-1");
+  }
+
+  @Test
+  void whenAHintIsTaken() {
+    long second = CatalogReservations.OWN_LEADER_TRUSTED_NANOS;
+    assertThat(CatalogReservations.takesHint(false, 0, 5 * second)).as("unknown replica").isFalse();
+    assertThat(CatalogReservations.takesHint(true, 0, 5 * second)).as("own leader only guessed").isTrue();
+    assertThat(CatalogReservations.takesHint(true, 4 * second, 5 * second)).as("confirmed 1 s ago").isFalse();
+    assertThat(CatalogReservations.takesHint(true, 4 * second - 1, 5 * second)).as("just over 1 s ago").isTrue();
+  }
+
   /** The replica spent its own deadline; asking again through the client would only double the wait. */
   @Test
   void anErrorTheReplicaNamesIsTheAnswerWithoutAFallback() {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pygmy.raft.GoneLeaderDetector.Probe;
 import io.pygmy.raft.GoneLeaderDetector.View;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -94,14 +96,44 @@ class GoneLeaderDetectorTest {
   }
 
   @Test
-  void ranksAreTheFollowersOrderWithoutTheLeader() {
-    List<String> members = List.of("catalog-3", "catalog-1", "catalog-2");
-    assertThat(GoneLeaderDetector.rank("catalog-2", "catalog-1", members)).isZero();
-    assertThat(GoneLeaderDetector.rank("catalog-3", "catalog-1", members)).isOne();
-    assertThat(GoneLeaderDetector.rank("catalog-1", "catalog-2", members)).isZero();
-    assertThat(GoneLeaderDetector.rank("catalog-3", "catalog-2", members)).isOne();
-    assertThat(GoneLeaderDetector.rank("catalog-1", "catalog-3", members)).isZero();
-    assertThat(GoneLeaderDetector.rank("catalog-2", "catalog-3", members)).isOne();
+  void theFollowerWithTheLongestLogGoesFirst() {
+    LogPosition at40 = new LogPosition(3, 40);
+    LogPosition at42 = new LogPosition(3, 42);
+    assertThat(GoneLeaderDetector.rank("catalog-1", at40, Map.of("catalog-2", at42))).isOne();
+    assertThat(GoneLeaderDetector.rank("catalog-2", at42, Map.of("catalog-1", at40))).isZero();
+    // A later term is longer whatever the index.
+    assertThat(GoneLeaderDetector.rank("catalog-2", new LogPosition(2, 99), Map.of("catalog-1", at40))).isOne();
+  }
+
+  @Test
+  void equalLogsGoByIdAndASilentPeerIsNotWaitedFor() {
+    LogPosition same = new LogPosition(3, 40);
+    assertThat(GoneLeaderDetector.rank("catalog-1", same, Map.of("catalog-3", same))).isZero();
+    assertThat(GoneLeaderDetector.rank("catalog-3", same, Map.of("catalog-1", same))).isOne();
+    Map<String, LogPosition> silent = new HashMap<>();
+    silent.put("catalog-1", null);
+    assertThat(GoneLeaderDetector.rank("catalog-3", same, silent)).isZero();
+  }
+
+  /** Every follower computes the same order: exactly one is first, whatever the logs and ids. */
+  @Property
+  void followersAgreeOnWhoGoesFirst(@ForAll("positions") List<LogPosition> logs) {
+    Map<String, LogPosition> all = new HashMap<>();
+    for (int i = 0; i < logs.size(); i++) {
+      all.put("order-" + i, logs.get(i));
+    }
+    List<Integer> ranks = all.keySet().stream().map(self -> {
+      Map<String, LogPosition> others = new HashMap<>(all);
+      others.remove(self);
+      return GoneLeaderDetector.rank(self, all.get(self), others);
+    }).sorted().toList();
+    assertThat(ranks).isEqualTo(java.util.stream.IntStream.range(0, logs.size()).boxed().toList());
+  }
+
+  @Provide
+  Arbitrary<List<LogPosition>> positions() {
+    return net.jqwik.api.Combinators.combine(Arbitraries.longs().between(1, 3), Arbitraries.longs().between(0, 3))
+        .as(LogPosition::new).list().ofMinSize(1).ofMaxSize(5);
   }
 
   @Test
