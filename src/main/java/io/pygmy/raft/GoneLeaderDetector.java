@@ -1,7 +1,5 @@
 package io.pygmy.raft;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * Decides when a follower should start an election at once because its leader's process is gone,
  * instead of waiting out Raft's election timeout (0.5-1 s here, plus a pre-vote round).
@@ -12,12 +10,14 @@ import java.util.concurrent.TimeUnit;
  * Starting an election early is always safe in Raft (votes still require an up-to-date log and one vote
  * per term); the cost of a wrong guess is one needless election.
  *
- * <p>Two followers that noticed together would split the vote, so they take turns by rank, the longest
- * log first ({@link #rank}): the first asks after {@link #REFUSALS_NEEDED} refusals in a row, the next
- * {@code staggerNanos} later if the old leader is still the one it knows. At most one election per
- * leader and term.
+ * <p>Two followers that noticed together would split the vote (each votes for itself), so only the
+ * first by {@link #rank}, the longest log, asks, after {@link #REFUSALS_NEEDED} refusals in a row; it is
+ * the one a vote can elect. The others leave it to that one, and to the election timeout if it fails: a
+ * second early candidate only ever competed with the first (one did, in a test, because the first one's
+ * vote request took 300 ms to leave a JVM that had never opened a connection to its peer). At most one
+ * election per leader and term.
  *
- * <p>Pure: fed what the replica sees and what each probe found, with the time passed in.
+ * <p>Pure: fed what the replica sees and what each probe found.
  */
 final class GoneLeaderDetector {
   /** Consecutive refused probes before the leader counts as gone: one refusal could be a restart race. */
@@ -41,20 +41,16 @@ final class GoneLeaderDetector {
   }
 
   private final String self;
-  private final long staggerNanos;
   private String trackedLeader;
   private long trackedTerm = -1;
   private int refusals;
-  private long firstRefusalNanos;
   private boolean electionAsked;
 
-  /** @param staggerNanos how long each follower waits after the one ranked before it */
-  GoneLeaderDetector(String self, long staggerNanos) {
-    if (self == null || staggerNanos < 0) {
-      throw new IllegalArgumentException("a replica id and a non-negative stagger are required");
+  GoneLeaderDetector(String self) {
+    if (self == null) {
+      throw new IllegalArgumentException("a replica id is required");
     }
     this.self = self;
-    this.staggerNanos = staggerNanos;
   }
 
   /** Whether the replica should probe its leader now (it follows a leader other than itself). */
@@ -65,10 +61,10 @@ final class GoneLeaderDetector {
   /**
    * Records one probe and says whether to start an election now.
    *
-   * @param rank this follower's turn among the leader's followers (0 first), see {@link #rank}; only read
+   * @param rank this follower's place among the leader's followers (0 first), see {@link #rank}; only read
    *     when the probe was refused
    */
-  boolean observe(View view, Probe probe, int rank, long nowNanos) {
+  boolean observe(View view, Probe probe, int rank) {
     if (rank < 0) {
       throw new IllegalArgumentException("rank must not be negative, was " + rank);
     }
@@ -86,11 +82,7 @@ final class GoneLeaderDetector {
       refusals = 0;
       return false;
     }
-    if (refusals++ == 0) {
-      firstRefusalNanos = nowNanos;
-    }
-    long waited = nowNanos - firstRefusalNanos;
-    if (refusals >= REFUSALS_NEEDED && waited >= rank * staggerNanos) {
+    if (++refusals >= REFUSALS_NEEDED && rank == 0) {
       electionAsked = true;
       return true;
     }
@@ -101,12 +93,11 @@ final class GoneLeaderDetector {
     trackedLeader = leader;
     trackedTerm = term;
     refusals = 0;
-    firstRefusalNanos = 0;
     electionAsked = false;
   }
 
   /**
-   * This replica's turn among the followers of a gone leader: how many of the other followers have a
+   * This replica's place among the followers of a gone leader: how many of the other followers have a
    * longer log (later last entry), or one as long and a smaller id. Raft elects only a replica whose log
    * is at least as long as a majority's, so the longest log asks first and wins; a follower that did not
    * answer ({@code null} position) is not waited for. With the leader gone no entry arrives any more, so
@@ -125,9 +116,5 @@ final class GoneLeaderDetector {
       }
     }
     return rank;
-  }
-
-  static long millisToNanos(long millis) {
-    return TimeUnit.MILLISECONDS.toNanos(millis);
   }
 }

@@ -51,8 +51,7 @@ final class LeaderWatch implements AutoCloseable {
     this.group = group;
     this.self = self;
     this.intervalMillis = intervalMillis;
-    // Two intervals apart: the first follower's election has normally been won by then.
-    this.detector = new GoneLeaderDetector(self.toString(), GoneLeaderDetector.millisToNanos(2 * intervalMillis));
+    this.detector = new GoneLeaderDetector(self.toString());
     this.members = group.getPeers().stream().map(p -> p.getId().toString()).toList();
     this.peerLogs = peerLogs;
     this.thread = Thread.ofVirtual().name(self + "-leader-watch").start(this::run);
@@ -85,7 +84,7 @@ final class LeaderWatch implements AutoCloseable {
     var view = new GoneLeaderDetector.View(info.isFollower(), leader == null ? null : leader.toString(),
         info.getCurrentTerm());
     if (!detector.shouldProbe(view)) {
-      detector.observe(view, GoneLeaderDetector.Probe.UNKNOWN, 0, System.nanoTime());
+      detector.observe(view, GoneLeaderDetector.Probe.UNKNOWN, 0);
       return;
     }
     RaftPeer leaderPeer = group.getPeer(leader);
@@ -94,12 +93,12 @@ final class LeaderWatch implements AutoCloseable {
     }
     GoneLeaderDetector.Probe probe = probe(leaderPeer.getAddress());
     int rank = probe == GoneLeaderDetector.Probe.REFUSED ? rank(d, leader.toString()) : 0;
-    if (detector.observe(view, probe, rank, System.nanoTime())) {
+    if (detector.observe(view, probe, rank)) {
       startElection(d, leader, view.term());
     }
   }
 
-  /** This follower's turn: the other followers are asked where their logs end. */
+  /** This follower's place: the other followers are asked where their logs end. */
   private int rank(RaftServer.Division d, String leader) {
     Map<String, LogPosition> others = new HashMap<>();
     for (String m : members) {
