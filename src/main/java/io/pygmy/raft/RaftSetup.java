@@ -54,6 +54,9 @@ public final class RaftSetup {
   /** Properties of one replica: gRPC on {@code bindHost:raftPort}, storage under {@code storageDir}. */
   public static RaftProperties serverProperties(Settings s, Path storageDir, String bindHost, int raftPort) {
     RaftProperties p = commonProperties(s);
+    // gRPC, with the leader's commit index capped on requests a follower cannot check (a Ratis 3.3.0 bug
+    // that could leave a fresh follower stuck for good; CommitCappedGrpc says how).
+    RaftConfigKeys.Rpc.setType(p, new CommitCappedGrpc());
     GrpcConfigKeys.Server.setHost(p, bindHost);
     GrpcConfigKeys.Server.setPort(p, raftPort);
     RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile()));
