@@ -1,5 +1,7 @@
 package io.pygmy.raft;
 
+import java.util.function.IntSupplier;
+
 /**
  * Decides when a follower should start an election at once because its leader's process is gone,
  * instead of waiting out Raft's election timeout (0.5-1 s here, plus a pre-vote round).
@@ -61,13 +63,11 @@ final class GoneLeaderDetector {
   /**
    * Records one probe and says whether to start an election now.
    *
-   * @param rank this follower's place among the leader's followers (0 first), see {@link #rank}; only read
-   *     when the probe was refused
+   * @param rank this follower's place among the leader's followers (0 first), see {@link #rank}: asked (it
+   *     costs the shell a call to each other follower) only when enough refusals came in a row and no
+   *     election was asked yet for this leader and term
    */
-  boolean observe(View view, Probe probe, int rank) {
-    if (rank < 0) {
-      throw new IllegalArgumentException("rank must not be negative, was " + rank);
-    }
+  boolean observe(View view, Probe probe, IntSupplier rank) {
     if (!view.followsAnother(self)) {
       reset(null, -1);
       return false;
@@ -82,11 +82,15 @@ final class GoneLeaderDetector {
       refusals = 0;
       return false;
     }
-    if (++refusals >= REFUSALS_NEEDED && rank == 0) {
-      electionAsked = true;
-      return true;
+    if (++refusals < REFUSALS_NEEDED) {
+      return false;
     }
-    return false;
+    int place = rank.getAsInt();
+    if (place < 0) {
+      throw new IllegalArgumentException("rank must not be negative, was " + place);
+    }
+    electionAsked = place == 0;
+    return electionAsked;
   }
 
   private void reset(String leader, long term) {

@@ -84,7 +84,7 @@ final class LeaderWatch implements AutoCloseable {
     var view = new GoneLeaderDetector.View(info.isFollower(), leader == null ? null : leader.toString(),
         info.getCurrentTerm());
     if (!detector.shouldProbe(view)) {
-      detector.observe(view, GoneLeaderDetector.Probe.UNKNOWN, 0);
+      detector.observe(view, GoneLeaderDetector.Probe.UNKNOWN, () -> 0);
       return;
     }
     RaftPeer leaderPeer = group.getPeer(leader);
@@ -92,8 +92,7 @@ final class LeaderWatch implements AutoCloseable {
       return;
     }
     GoneLeaderDetector.Probe probe = probe(leaderPeer.getAddress());
-    int rank = probe == GoneLeaderDetector.Probe.REFUSED ? rank(d, leader.toString()) : 0;
-    if (detector.observe(view, probe, rank)) {
+    if (detector.observe(view, probe, () -> rank(d, leader.toString()))) {
       startElection(d, leader, view.term());
     }
   }

@@ -22,61 +22,79 @@ class GoneLeaderDetectorTest {
 
   @Test
   void twoRefusalsInARowStartAnElectionForTheFirstRankedFollower() {
-    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, 0)).isFalse();
-    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, 0)).isTrue();
+    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0)).isFalse();
+    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0)).isTrue();
   }
 
   @Test
   void aFollowerRankedAfterAnotherNeverStartsOne() {
     for (int i = 0; i < 50; i++) {
-      assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, 1)).isFalse();
+      assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 1)).isFalse();
     }
   }
 
   @Test
   void aFollowerWhoseRankBecomesFirstStartsOne() {
     // The other follower stopped answering (or the logs changed): this one is first now.
-    detector.observe(FOLLOWING_C1, Probe.REFUSED, 1);
-    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, 0)).isTrue();
+    detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 1);
+    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0)).isTrue();
+  }
+
+  /** Each rank costs the shell a call to every other follower: asked only when it decides something. */
+  @Test
+  void theRankIsAskedOnlyWhenItDecides() {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.IntSupplier rank = () -> {
+      asked.incrementAndGet();
+      return 0;
+    };
+    detector.observe(FOLLOWING_C1, Probe.ACCEPTED, rank);
+    detector.observe(FOLLOWING_C1, Probe.REFUSED, rank);
+    assertThat(asked).as("one refusal decides nothing").hasValue(0);
+    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, rank)).isTrue();
+    assertThat(asked).hasValue(1);
+    detector.observe(FOLLOWING_C1, Probe.REFUSED, rank);
+    detector.observe(FOLLOWING_C1, Probe.REFUSED, rank);
+    assertThat(asked).as("not again once the election was asked").hasValue(1);
   }
 
   @Test
   void anAcceptedOrUnknownProbeStartsTheCountAgain() {
     for (Probe interrupting : List.of(Probe.ACCEPTED, Probe.UNKNOWN)) {
       GoneLeaderDetector d = new GoneLeaderDetector("catalog-2");
-      d.observe(FOLLOWING_C1, Probe.REFUSED, 0);
-      assertThat(d.observe(FOLLOWING_C1, interrupting, 0)).isFalse();
-      assertThat(d.observe(FOLLOWING_C1, Probe.REFUSED, 0)).as("after %s", interrupting).isFalse();
-      assertThat(d.observe(FOLLOWING_C1, Probe.REFUSED, 0)).isTrue();
+      d.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0);
+      assertThat(d.observe(FOLLOWING_C1, interrupting, () -> 0)).isFalse();
+      assertThat(d.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0)).as("after %s", interrupting).isFalse();
+      assertThat(d.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0)).isTrue();
     }
   }
 
   @Test
   void aPausedOrPartitionedLeaderIsNeverTreatedAsGone() {
     for (int i = 0; i < 100; i++) {
-      assertThat(detector.observe(FOLLOWING_C1, i % 2 == 0 ? Probe.UNKNOWN : Probe.ACCEPTED, 0)).isFalse();
+      assertThat(detector.observe(FOLLOWING_C1, i % 2 == 0 ? Probe.UNKNOWN : Probe.ACCEPTED, () -> 0)).isFalse();
     }
   }
 
   @Test
   void atMostOneElectionPerLeaderAndTerm() {
-    detector.observe(FOLLOWING_C1, Probe.REFUSED, 0);
-    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, 0)).isTrue();
+    detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0);
+    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0)).isTrue();
     for (int i = 2; i < 50; i++) {
-      assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, 0)).isFalse();
+      assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0)).isFalse();
     }
   }
 
   @Test
   void aNewLeaderOrTermStartsAFreshWatch() {
-    detector.observe(FOLLOWING_C1, Probe.REFUSED, 0);
-    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, 0)).isTrue();
+    detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0);
+    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0)).isTrue();
     View newTerm = new View(true, "catalog-1", 8);
-    assertThat(detector.observe(newTerm, Probe.REFUSED, 0)).isFalse();
-    assertThat(detector.observe(newTerm, Probe.REFUSED, 0)).isTrue();
+    assertThat(detector.observe(newTerm, Probe.REFUSED, () -> 0)).isFalse();
+    assertThat(detector.observe(newTerm, Probe.REFUSED, () -> 0)).isTrue();
     View newLeader = new View(true, "catalog-3", 8);
     // The first refusal of the new leader does not count the old leader's refusals.
-    assertThat(detector.observe(newLeader, Probe.REFUSED, 0)).isFalse();
+    assertThat(detector.observe(newLeader, Probe.REFUSED, () -> 0)).isFalse();
   }
 
   @Test
@@ -84,18 +102,18 @@ class GoneLeaderDetectorTest {
     for (View v : List.of(new View(false, "catalog-2", 7), new View(false, null, 7), new View(true, null, 7),
         new View(true, "catalog-2", 7))) {
       assertThat(detector.shouldProbe(v)).as("%s", v).isFalse();
-      assertThat(detector.observe(v, Probe.REFUSED, 0)).isFalse();
-      assertThat(detector.observe(v, Probe.REFUSED, 0)).isFalse();
+      assertThat(detector.observe(v, Probe.REFUSED, () -> 0)).isFalse();
+      assertThat(detector.observe(v, Probe.REFUSED, () -> 0)).isFalse();
     }
     assertThat(detector.shouldProbe(FOLLOWING_C1)).isTrue();
   }
 
   @Test
   void leavingAndRejoiningTheLeaderForgetsEarlierRefusals() {
-    detector.observe(FOLLOWING_C1, Probe.REFUSED, 0);
-    detector.observe(new View(false, null, 7), Probe.UNKNOWN, 0);
-    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, 0)).isFalse();
-    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, 0)).isTrue();
+    detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0);
+    detector.observe(new View(false, null, 7), Probe.UNKNOWN, () -> 0);
+    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0)).isFalse();
+    assertThat(detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> 0)).isTrue();
   }
 
   @Test
@@ -142,7 +160,8 @@ class GoneLeaderDetectorTest {
   @Test
   void refusesNonsense() {
     assertThatThrownBy(() -> new GoneLeaderDetector(null)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> detector.observe(FOLLOWING_C1, Probe.REFUSED, -1))
+    detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> -1);
+    assertThatThrownBy(() -> detector.observe(FOLLOWING_C1, Probe.REFUSED, () -> -1))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -166,7 +185,7 @@ class GoneLeaderDetectorTest {
     for (Probe p : probes) {
       run = p == Probe.REFUSED ? run + 1 : 0;
       longRun |= run >= GoneLeaderDetector.REFUSALS_NEEDED;
-      if (d.observe(view, p, rank)) {
+      if (d.observe(view, p, () -> rank)) {
         elections++;
         assertThat(run).isGreaterThanOrEqualTo(GoneLeaderDetector.REFUSALS_NEEDED);
       }
