@@ -7,17 +7,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The in-memory twin of {@link RocksStore} for unit and property tests: the same contract, nothing on
- * disk. A view copies the whole map, so it suits small test states only.
+ * disk. A view copies the whole map, so it suits small test states only. Like RocksStore, reads through
+ * {@link #latest()} or a view throw {@link StorageException} once the store (or the view) is closed.
  */
 public final class MemoryStore implements KeyValueStore {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final TreeMap<byte[], byte[]> map = new TreeMap<>(Arrays::compareUnsigned);
-  private final KeyValues latest = new MapReader(map, lock);
-  private boolean closed;
+  private final KeyValues latest = new MapReader(map, lock, this::isOpen);
+  private volatile boolean closed;
 
   @Override
   public KeyValues latest() {
@@ -47,7 +50,8 @@ public final class MemoryStore implements KeyValueStore {
     try {
       requireOpen();
       TreeMap<byte[], byte[]> copy = new TreeMap<>(map);
-      MapReader reader = new MapReader(copy, new ReentrantReadWriteLock());
+      AtomicBoolean viewClosed = new AtomicBoolean();
+      MapReader reader = new MapReader(copy, new ReentrantReadWriteLock(), () -> isOpen() && !viewClosed.get());
       return new ReadView() {
         @Override
         public byte[] get(byte[] key) {
@@ -60,7 +64,9 @@ public final class MemoryStore implements KeyValueStore {
         }
 
         @Override
-        public void close() {}
+        public void close() {
+          viewClosed.set(true);
+        }
       };
     } finally {
       lock.readLock().unlock();
@@ -102,17 +108,29 @@ public final class MemoryStore implements KeyValueStore {
     }
   }
 
+  private boolean isOpen() {
+    return !closed;
+  }
+
   private void requireOpen() {
     if (closed) {
       throw new StorageException("the store is closed");
     }
   }
 
-  private record MapReader(TreeMap<byte[], byte[]> map, ReentrantReadWriteLock lock) implements KeyValues {
+  private record MapReader(TreeMap<byte[], byte[]> map, ReentrantReadWriteLock lock, BooleanSupplier open)
+      implements KeyValues {
+    private void requireOpen() {
+      if (!open.getAsBoolean()) {
+        throw new StorageException("the store or view is closed");
+      }
+    }
+
     @Override
     public byte[] get(byte[] key) {
       lock.readLock().lock();
       try {
+        requireOpen();
         byte[] v = map.get(key);
         return v == null ? null : v.clone();
       } finally {
@@ -127,6 +145,7 @@ public final class MemoryStore implements KeyValueStore {
       }
       lock.readLock().lock();
       try {
+        requireOpen();
         NavigableMap<byte[], byte[]> range = map.subMap(from, true, to, false);
         if (descending) {
           range = range.descendingMap();

@@ -33,6 +33,9 @@ public final class StagedWrites implements KeyValues {
   }
 
   public void delete(byte[] key) {
+    if (key == null) {
+      throw new IllegalArgumentException("null key");
+    }
     staged.put(key.clone(), DELETED);
   }
 
@@ -61,7 +64,7 @@ public final class StagedWrites implements KeyValues {
   public byte[] get(byte[] key) {
     byte[] v = staged.get(key);
     if (v != null) {
-      return v == DELETED ? null : v;
+      return v == DELETED ? null : v.clone();
     }
     return base.get(key);
   }
@@ -83,13 +86,14 @@ public final class StagedWrites implements KeyValues {
     Map.Entry<byte[], byte[]> x = next(a);
     Entry y = b.hasNext() ? b.next() : null;
     while (out.size() < limit && (x != null || y != null)) {
+      // c < 0: the staged entry comes first in scan order; an exhausted side always loses.
       int c = x == null ? 1 : y == null ? -1 : Arrays.compareUnsigned(x.getKey(), y.key());
-      if (descending) {
+      if (descending && x != null && y != null) {
         c = -c;
       }
       if (c <= 0) {
         if (x.getValue() != DELETED) {
-          out.add(new Entry(x.getKey(), x.getValue()));
+          out.add(new Entry(x.getKey().clone(), x.getValue().clone()));
         }
         if (c == 0) {
           y = b.hasNext() ? b.next() : null;

@@ -129,10 +129,11 @@ public final class Values {
       if (n == 0) {
         return null;
       }
-      int len = (int) (n - 1);
-      if (len < 0 || pos + len > in.length) {
+      // Unsigned compare: a ten-byte (negative) length must not pass as a small one.
+      if (Long.compareUnsigned(n - 1, in.length - pos) > 0) {
         throw new StorageException("stored text runs past its value");
       }
+      int len = (int) (n - 1);
       String s = new String(in, pos, len, StandardCharsets.UTF_8);
       pos += len;
       return s;
