@@ -235,6 +235,19 @@ public final class RocksStore implements KeyValueStore {
     }
   }
 
+  /** A numeric RocksDB property such as {@code rocksdb.block-cache-usage} (metrics, tests). */
+  public long longProperty(String name) {
+    enter();
+    try {
+      requireOpen();
+      return db.getLongProperty(name);
+    } catch (RocksDBException e) {
+      throw new StorageException("property " + name + ": " + e.getMessage(), e);
+    } finally {
+      leave();
+    }
+  }
+
   /** Views not closed yet (tests: a leak shows here). */
   int openViews() {
     return openViews.size();
