@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The contract on RocksDB, plus what only a store on disk has: reopening, checkpoints, its files. */
@@ -80,6 +85,56 @@ class RocksStoreContractTest extends KeyValueStoreContract {
     store.view();
     assertThat(rocks().openViews()).isEqualTo(2);
     store.close(); // would fail on unreleased snapshots
+    assertThat(rocks().openViews()).isZero();
+  }
+
+  /** Readers on views and on latest() while the writer commits and then closes: errors, never a crash. */
+  @Test
+  void closingUnderConcurrentReadersFailsThemCleanly() throws Exception {
+    put("a", "0");
+    int readers = 2;
+    CountDownLatch reading = new CountDownLatch(readers);
+    List<Throwable> endedWith = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < readers; t++) {
+      boolean useViews = t % 2 == 0;
+      Thread thread = new Thread(() -> {
+        try {
+          for (long n = 0; ; n++) {
+            if (useViews) {
+              ReadView v = store.view();
+              try {
+                assertThat(v.get(b("a"))).isNotNull();
+                v.scan(b("a"), b("z"), 5, n % 2 == 0);
+              } finally {
+                v.close();
+              }
+            } else {
+              assertThat(store.latest().get(b("a"))).isNotNull();
+              store.latest().scan(b("a"), b("z"), 5, n % 2 == 0);
+            }
+            if (n == 10) {
+              reading.countDown();
+            }
+          }
+        } catch (Throwable e) {
+          reading.countDown();
+          endedWith.add(e);
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    for (int i = 0; i < 300; i++) {
+      put("a", Integer.toString(i), "k" + (i % 50), "v");
+    }
+    assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
+    store.close();
+    for (Thread thread : threads) {
+      thread.join(30_000);
+      assertThat(thread.isAlive()).isFalse();
+    }
+    assertThat(endedWith).hasSize(readers).allSatisfy(e -> assertThat(e).isInstanceOf(StorageException.class));
     assertThat(rocks().openViews()).isZero();
   }
 
