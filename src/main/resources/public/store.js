@@ -1,13 +1,14 @@
 // The Pygmy storefront: hash routes over the frontend's JSON API. Plain modern JavaScript, no build step.
 //   #/                 every book           #/topic/ds        one topic
-//   #/search/<text>    titles containing     #/book/3          one book, with a buy form
+//   #/search/<text>    titles with words     #/book/3          one book, with a buy form
 //   #/order/12         one order
 'use strict';
 
 const TOPIC_NAMES = { ds: 'Distributed systems', gs: 'Graduate school' };
 const REQUEST_TIMEOUT_MILLIS = 10000;
 const view = document.getElementById('view');
-let books = null; // every book, loaded once per page view of a list; a book page reloads its own
+const PAGE_SIZE = 48;
+let topics = null; // topic -> number of books: fixed once the catalog is seeded, so loaded once
 
 // ------------------------------------------------------------------ API
 
@@ -82,21 +83,18 @@ function setTitle(text) {
 
 // ------------------------------------------------------------------ topics and lists
 
-async function loadBooks() {
-  const body = await api('/api/books');
-  books = body.books.slice().sort((a, b) => a.id - b.id);
-  renderTopics();
-  return books;
+async function loadTopics() {
+  if (!topics) topics = (await api('/api/topics')).topics;
+  return topics;
 }
 
 function renderTopics(current) {
   const list = document.getElementById('topics');
-  if (!books) { list.replaceChildren(); return; }
-  const topics = [...new Set(books.map(b => b.topic))].sort();
+  if (!topics) { list.replaceChildren(); return; }
   const link = (href, label, active) => h('li', {}, h('a', { href, class: 'topic-link',
     'aria-current': active ? 'page' : null }, label));
   list.replaceChildren(link('#/', 'All books', current === ''),
-    ...topics.map(t => link('#/topic/' + encodeURIComponent(t), topicName(t), current === t)));
+    ...Object.keys(topics).sort().map(t => link('#/topic/' + encodeURIComponent(t), topicName(t), current === t)));
 }
 
 function bookCard(book) {
@@ -106,26 +104,64 @@ function bookCard(book) {
     h('p', {}, money(book.cost), ' · ', stockBadge(book.stock)));
 }
 
+/** One page of a listing: every book, a topic's, or a title search's, from the cursor `after` on. */
+function listPath(filter, after) {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (filter.topic) params.set('topic', filter.topic);
+  if (filter.text) params.set('q', filter.text);
+  if (after) params.set('after', after);
+  return '/api/books?' + params;
+}
+
+function countText(filter, shown, more) {
+  const total = filter.topic ? topics[filter.topic] : (!filter.text && topics
+    ? Object.values(topics).reduce((a, b) => a + b, 0) : null);
+  const n = total != null ? total : shown;
+  const books = n === 1 ? ' book' : ' books';
+  return total != null || !more ? n + books : shown + books + ' so far';
+}
+
 async function showList(filter, heading, emptyText) {
   loading('Loading books…');
+  let page;
   try {
-    await loadBooks();
+    await loadTopics();
+    page = await api(listPath(filter, null));
   } catch (err) {
     show(errorState(err, () => route()));
     return;
   }
   renderTopics(filter.topic !== undefined ? filter.topic : null);
-  let list = books;
-  if (filter.topic) list = list.filter(b => b.topic === filter.topic);
-  if (filter.text) list = list.filter(b => b.title.toLowerCase().includes(filter.text.toLowerCase()));
   setTitle(heading);
   const title = h('h1', { id: 'list-heading' }, heading);
-  if (list.length === 0) {
+  if (page.books.length === 0 && !page.next) {
     show(title, h('p', { class: 'state', id: 'empty' }, emptyText));
     return;
   }
-  show(title, h('p', { class: 'meta' }, list.length + (list.length === 1 ? ' book' : ' books')),
-    h('ul', { class: 'grid', 'aria-labelledby': 'list-heading' }, list.map(bookCard)));
+  let shown = page.books.length;
+  const grid = h('ul', { class: 'grid', 'aria-labelledby': 'list-heading' }, page.books.map(bookCard));
+  const count = h('p', { class: 'meta', id: 'list-count' }, countText(filter, shown, page.next));
+  const more = h('button', { type: 'button', class: 'secondary', id: 'more' }, 'More books');
+  let next = page.next;
+  more.hidden = !next;
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    more.textContent = 'Loading…';
+    try {
+      const further = await api(listPath(filter, next));
+      further.books.forEach(b => grid.append(bookCard(b)));
+      shown += further.books.length;
+      next = further.next;
+      count.textContent = countText(filter, shown, next);
+      more.hidden = !next;
+    } catch (err) {
+      grid.after(errorState(err, null));
+    } finally {
+      more.disabled = false;
+      more.textContent = 'More books';
+    }
+  });
+  show(title, count, grid, h('p', {}, more));
 }
 
 // ------------------------------------------------------------------ one book and buying it
@@ -271,7 +307,7 @@ function route() {
   if (kind === 'topic' && arg) return showList({ topic: arg }, topicName(arg), 'No books in this topic yet.');
   if (kind === 'search') {
     document.getElementById('search').value = arg;
-    return arg ? showList({ text: arg }, 'Titles with “' + arg + '”', 'No title contains “' + arg + '”.')
+    return arg ? showList({ text: arg }, 'Titles with “' + arg + '”', 'No title has the words “' + arg + '”.')
       : showList({ topic: '' }, 'Every book', 'The catalog is empty.');
   }
   return showList({ topic: '' }, 'Every book', 'The catalog is empty.');

@@ -11,6 +11,8 @@ import java.util.Set;
 public final class CacheKeys {
   /** Every book: {@code GET /api/books} without a topic. */
   public static final String ALL = "all";
+  /** The topics and their sizes: fixed once the catalog is seeded, so never invalidated. */
+  public static final String TOPICS = "topics";
 
   private CacheKeys() {}
 

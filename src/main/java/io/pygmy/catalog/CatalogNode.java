@@ -1,9 +1,9 @@
 package io.pygmy.catalog;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.pygmy.cluster.NodeIdentity;
+import io.pygmy.cluster.PeerCheckpoints;
 import io.pygmy.config.ClusterConfig;
 import io.pygmy.config.NodeAddress;
 import io.pygmy.config.Service;
@@ -11,7 +11,6 @@ import io.pygmy.config.Settings;
 import io.pygmy.http.ApiException;
 import io.pygmy.http.ErrorCode;
 import io.pygmy.http.Health;
-import io.pygmy.http.Headers;
 import io.pygmy.http.HttpConnection;
 import io.pygmy.http.HttpServers;
 import io.pygmy.http.HttpTransport;
@@ -22,17 +21,13 @@ import io.pygmy.raft.PeerLogs;
 import io.pygmy.raft.RaftCalls;
 import io.pygmy.raft.RaftReplica;
 import io.pygmy.raft.RaftSetup;
+import io.pygmy.raft.Stores;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -62,9 +57,11 @@ public final class CatalogNode implements AutoCloseable {
   private final RaftClient client;
   private final NodeMetrics metrics;
   private final Javalin http;
-  private final ScheduledFuture<?> seeder;
+  private final Seeder seeder;
+  private volatile ScheduledFuture<?> seeding;
+  private final CatalogApi api;
 
-  private CatalogNode(ClusterConfig config, NodeAddress node, Path dataDir, List<Book> initialBooks)
+  private CatalogNode(ClusterConfig config, NodeAddress node, Path dataDir, BooksFile initialBooks)
       throws IOException {
     this.settings = config.settings();
     this.identity = NodeIdentity.of(node);
@@ -72,8 +69,8 @@ public final class CatalogNode implements AutoCloseable {
     this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("catalog-timer-", 0).factory());
     this.fanout = new InvalidationFanout(this::sendInvalidation, scheduler, System::nanoTime,
         settings.cacheLeaseMillis(), 20, settings.invalidationMaxKeysPerBatch(), settings.invalidationEnabled());
-    this.stateMachine = new CatalogStateMachine(CatalogLimits.from(settings), fanout);
-    settings.heapWarning(Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
+    this.stateMachine = new CatalogStateMachine(CatalogLimits.from(settings), fanout, Stores.rocksDb(settings),
+        new PeerCheckpoints(config.nodes(Service.CATALOG), node, settings), settings.snapshotEveryLogBytes());
     var group = RaftSetup.group(Service.CATALOG, config.nodes(Service.CATALOG));
     this.replica = RaftReplica.start(node, group, stateMachine, settings, dataDir.resolve("raft"),
         config.bindHostFor(node), new PeerLogs(config.nodes(Service.CATALOG), transport,
@@ -81,11 +78,22 @@ public final class CatalogNode implements AutoCloseable {
     this.client = RaftSetup.newClient(group, settings);
     this.metrics = NodeMetrics.forNode("catalog", node.name());
     metrics.bindRaft(replica::status);
+    this.api = new CatalogApi(settings, replica, stateMachine, this::write);
     this.http = HttpServers.create(metrics, settings, c -> { });
     routes(http);
     http.start(config.bindHostFor(node), node.httpPort());
-    this.seeder = scheduler.scheduleWithFixedDelay(() -> seedIfLeader(initialBooks), 100, 250, TimeUnit.MILLISECONDS);
+    this.seeder = new Seeder(initialBooks, () -> meta().seeded(), () -> replica.status().leaderReady(),
+        () -> meta().seedParts(), seed -> write(seed));
+    this.seeding = scheduler.scheduleWithFixedDelay(this::seedOnce, 100, 250, TimeUnit.MILLISECONDS);
     LOG.info("catalog replica {} serving on {} (raft {})", node.name(), node.httpUrl(), node.raftAddress());
+  }
+
+  /** One seeding attempt; once the catalog is seeded the schedule ends. */
+  private void seedOnce() {
+    ScheduledFuture<?> task = seeding;
+    if (seeder.runOnce() && task != null) {
+      task.cancel(false);
+    }
   }
 
   public static CatalogNode start(ClusterConfig config, NodeAddress node, Path dataDir, Path booksFile)
@@ -93,63 +101,21 @@ public final class CatalogNode implements AutoCloseable {
     if (node.service() != Service.CATALOG) {
       throw new IllegalArgumentException(node.name() + " is not a catalog node");
     }
-    return new CatalogNode(config, node, dataDir, loadBooks(booksFile));
+    return new CatalogNode(config, node, dataDir, BooksFile.check(booksFile, config.settings().maxBooks()));
   }
 
-  /** The books a fresh catalog starts with: {@code booksFile}, or the seed's seven books. */
-  public static List<Book> loadBooks(Path booksFile) {
-    try (InputStream in = booksFile != null ? Files.newInputStream(booksFile)
-        : CatalogNode.class.getResourceAsStream("/books.json")) {
-      JsonNode root = Json.MAPPER.readTree(Objects.requireNonNull(in, "books.json missing"));
-      List<Book> books = new ArrayList<>();
-      for (JsonNode b : root.path("books")) {
-        books.add(Json.MAPPER.convertValue(b, Book.class));
-      }
-      if (books.isEmpty()) {
-        throw new IllegalArgumentException("no books in " + (booksFile != null ? booksFile : "books.json"));
-      }
-      return books;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read books from " + booksFile + ": " + e.getMessage(), e);
-    }
+  private CatalogMeta meta() {
+    return stateMachine.inspect(stateMachine.reads()::meta);
   }
 
   // ---------------------------------------------------------------- HTTP API
 
   private void routes(Javalin app) {
-    app.get("/books", ctx -> {
-      String topic = ctx.queryParam("topic");
-      answerBooks(ctx, topic == null ? new CatalogQuery.AllQuery() : new CatalogQuery.TopicQuery(topic));
-    });
-    app.get("/books/{id}", ctx -> {
-      int id = Requests.positiveInt(ctx.pathParam("id"), "id");
-      answerBooks(ctx, new CatalogQuery.ItemQuery(id));
-    });
-    app.post("/books/{id}/update", this::update);
+    api.routes(app);
     app.post("/internal/reserve", this::reserve);
-    app.get("/updates/{key}", ctx -> {
-      CatalogView v = read(new CatalogQuery.UpdateQuery(ctx.pathParam("key")));
-      if (v.update() == null) {
-        throw ApiException.notFound("no update with key " + ctx.pathParam("key"));
-      }
-      ctx.json(v.update());
-    });
-    app.get("/reservations/{key}", ctx -> {
-      CatalogView v = read(new CatalogQuery.ReservationQuery(ctx.pathParam("key")));
-      if (v.reservations().isEmpty()) {
-        throw ApiException.notFound("no reservation with key " + ctx.pathParam("key"));
-      }
-      ctx.json(v.reservations().get(0));
-    });
-    app.get("/reservations", ctx -> {
-      long after = Requests.nonNegativeLong(ctx.queryParamAsClass("after", String.class).getOrDefault("0"), "after");
-      int limit = Math.min(settings.reconcileBatchSize(),
-          Requests.positiveInt(ctx.queryParamAsClass("limit", String.class).getOrDefault("100"), "limit"));
-      ctx.json(read(new CatalogQuery.ReservationsAfterQuery(after, limit)));
-    });
-    app.get("/digest", ctx -> ctx.json(read(new CatalogQuery.DigestQuery())));
     app.get("/status", ctx -> ctx.json(status()));
     app.get("/internal/raft/log", ctx -> ctx.json(replica.logPosition()));
+    app.get("/internal/checkpoint", ctx -> PeerCheckpoints.serve(ctx, stateMachine));
     app.post("/internal/heartbeat", ctx -> {
       FrontendHello hello = Requests.body(ctx, FrontendHello.class);
       fanout.heartbeat(new InvalidationFanout.Frontend(hello.name(), hello.url(), hello.incarnation()));
@@ -161,7 +127,7 @@ public final class CatalogNode implements AutoCloseable {
       LOG.warn("cache invalidation {} on {} (benchmark switch)", s.enabled() ? "ENABLED" : "DISABLED", identity.node().name());
       ctx.json(Map.of("invalidation", s.enabled()));
     });
-    Health.routes(app, () -> Health.catalog(replica.status(), stateMachine.inspect(Inventory::seeded)));
+    Health.routes(app, () -> Health.catalog(replica.status(), meta().seeded()));
   }
 
   /** A frontend's heartbeat: who it is and where to send its invalidations. */
@@ -174,37 +140,6 @@ public final class CatalogNode implements AutoCloseable {
   }
 
   record InvalidationSwitch(boolean enabled) {}
-
-  /** Body of {@code POST /books/{id}/update}. */
-  record UpdateRequest(Long stockDelta, Long cost, String key) {}
-
-  private void answerBooks(Context ctx, CatalogQuery query) {
-    CatalogView view = read(query);
-    if (!view.seeded()) {
-      throw ApiException.unavailable("the catalog is not initialised yet");
-    }
-    awaitPublished(view.version());
-    if (query instanceof CatalogQuery.ItemQuery q && view.books().isEmpty()) {
-      throw ApiException.notFound("no book with id " + q.item());
-    }
-    ctx.header(Headers.VERSION, Long.toString(view.version()));
-    ctx.json(Map.of("books", view.books()));
-  }
-
-  private void update(Context ctx) {
-    int id = Requests.positiveInt(ctx.pathParam("id"), "id");
-    UpdateRequest req = Requests.body(ctx, UpdateRequest.class);
-    CatalogCommand.Update cmd = new CatalogCommand.Update(req.key(), id,
-        req.stockDelta() == null ? 0 : req.stockDelta(), req.cost());
-    Inventory.validate(cmd, CatalogLimits.from(settings)).ifPresent(msg -> {
-      throw ApiException.badRequest(msg);
-    });
-    CatalogReply reply = write(cmd);
-    if (!reply.ok()) {
-      throw failure(reply);
-    }
-    ctx.json(Map.of("book", reply.book(), "replayed", reply.replayed()));
-  }
 
   /**
    * An order replica's batch of reservations (one log entry), appended here when this replica leads,
@@ -222,12 +157,6 @@ public final class CatalogNode implements AutoCloseable {
     ctx.json(Map.of("reply", reply, "leader", String.valueOf(replica.status().leader())));
   }
 
-  /** Waits (bounded) until no frontend cache can still show a state older than {@code version}. */
-  private void awaitPublished(long version) {
-    RaftCalls.await(stateMachine.published(version), settings.raftReadTimeoutMillis(),
-        "catalog read waiting for frontend caches to drop older entries");
-  }
-
   /** Maps a refused catalog command to its API error. */
   public static ApiException failure(CatalogReply reply) {
     ErrorCode code = switch (reply.outcome()) {
@@ -235,7 +164,6 @@ public final class CatalogNode implements AutoCloseable {
       case KEY_REUSED -> ErrorCode.IDEMPOTENCY_KEY_REUSED;
       case STOCK_CONFLICT -> ErrorCode.STOCK_CONFLICT;
       case INVALID, ALREADY_SEEDED -> ErrorCode.BAD_REQUEST;
-      case CAPACITY_EXHAUSTED -> ErrorCode.CAPACITY_EXHAUSTED;
       case OK -> ErrorCode.INTERNAL;
     };
     return new ApiException(code, reply.message());
@@ -251,19 +179,14 @@ public final class CatalogNode implements AutoCloseable {
     }
   }
 
-  private CatalogView read(CatalogQuery query) {
-    return Json.read(RaftCalls.await(replica.readLocal(Json.bytes(query)), settings.raftReadTimeoutMillis() + 500L,
-        "catalog read"), CatalogView.class);
-  }
-
   public io.pygmy.cluster.NodeStatus status() {
     Map<String, Object> details = new LinkedHashMap<>();
-    stateMachine.inspect(inv -> {
-      details.put("seeded", inv.seeded());
-      details.put("books", inv.booksView().size());
-      details.put("reservations", inv.reservationCount());
-      return null;
-    });
+    CatalogMeta meta = meta();
+    details.put("seeded", meta.seeded());
+    details.put("books", meta.books());
+    details.put("reservations", meta.reservations());
+    details.put("storeBytes", stateMachine.storeBytes());
+    details.putAll(stateMachine.snapshotTimes().toMap());
     details.put("frontends", fanout.frontends().stream().map(InvalidationFanout.Frontend::name).sorted().toList());
     details.put("invalidation", fanout.enabled());
     details.put("invalidatedAtAppend", stateMachine.appliedWithEarlyInvalidation());
@@ -272,22 +195,6 @@ public final class CatalogNode implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- background work
-
-  private void seedIfLeader(List<Book> books) {
-    try {
-      if (stateMachine.inspect(Inventory::seeded)) {
-        seeder.cancel(false);
-        return;
-      }
-      if (!replica.status().leaderReady()) {
-        return;
-      }
-      CatalogReply reply = write(new CatalogCommand.Seed(books));
-      LOG.info("seeding the catalog with {} books: {}", books.size(), reply.outcome());
-    } catch (RuntimeException e) {
-      LOG.warn("seeding failed, will retry: {}", e.toString());
-    }
-  }
 
   private CompletableFuture<InvalidationFanout.SendResult> sendInvalidation(
       InvalidationFanout.Frontend target, long index, Set<String> keys, boolean flushAll) {
@@ -317,7 +224,7 @@ public final class CatalogNode implements AutoCloseable {
 
   @Override
   public void close() {
-    seeder.cancel(false);
+    seeding.cancel(false);
     http.stop();
     closeQuietly(client);
     closeQuietly(replica);

@@ -20,8 +20,6 @@ public record CatalogReply(Outcome outcome, String message, Book book, Reservati
     STOCK_CONFLICT,
     /** Malformed command (caught before logging when it arrives through a leader). */
     INVALID,
-    /** The configured number of reservations is reached. */
-    CAPACITY_EXHAUSTED,
     /** A seed arrived after the catalog was seeded; nothing changed. */
     ALREADY_SEEDED
   }

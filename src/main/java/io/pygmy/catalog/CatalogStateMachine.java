@@ -1,7 +1,11 @@
 package io.pygmy.catalog;
 
 import io.pygmy.http.Json;
+import io.pygmy.raft.CheckpointSource;
 import io.pygmy.raft.StoreStateMachine;
+import io.pygmy.storage.KeyValueStore;
+import io.pygmy.storage.KeyValues;
+import io.pygmy.storage.StagedWrites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashSet;
@@ -29,36 +33,39 @@ public final class CatalogStateMachine extends StoreStateMachine {
   /** Most invalidations sent at append time that may wait for their entry's apply; beyond, apply sends. */
   static final int SENT_AT_APPEND_MAX = 4096;
 
-  private final CatalogLimits limits;
+  private final Inventory inventory;
+  private final CatalogReads reads;
   private final InvalidationFanout fanout;
   /** Applied writes whose invalidations some frontend has not acknowledged yet, by log index. */
   private final ConcurrentSkipListMap<Long, CompletableFuture<?>> unpublished = new ConcurrentSkipListMap<>();
   /** Invalidations this replica sent as leader when appending, by the entry's log index, until it applies. */
   private final ConcurrentSkipListMap<Long, SentAtAppend> sentAtAppend = new ConcurrentSkipListMap<>();
   private final LongAdder appliedWithEarlyInvalidation = new LongAdder();
-  private Inventory inventory;
 
   /** An invalidation sent at append time: the keys, and to whom. */
   private record SentAtAppend(Set<String> keys, InvalidationFanout.Sent sent) {}
 
-  public CatalogStateMachine(CatalogLimits limits, InvalidationFanout fanout) {
-    this.limits = limits;
-    this.fanout = fanout;
+  public CatalogStateMachine(CatalogLimits limits, InvalidationFanout fanout, StoreFactory stores,
+                             CheckpointSource checkpoints, long snapshotEveryLogBytes) {
+    super(stores, checkpoints, snapshotEveryLogBytes);
     this.inventory = new Inventory(limits);
+    this.reads = new CatalogReads(inventory);
+    this.fanout = fanout;
   }
 
   @Override
-  protected Optional<byte[]> rejectBeforeLogging(byte[] command) {
-    return inventory.rejectBeforeLogging(Json.read(command, CatalogCommand.class)).map(Json::bytes);
+  protected Optional<byte[]> rejectBeforeLogging(KeyValues state, byte[] command) {
+    return inventory.rejectBeforeLogging(state, Json.read(command, CatalogCommand.class), System.currentTimeMillis())
+        .map(Json::bytes);
   }
 
   /** The cache keys the command may change, when invalidation is on and there are any. */
   @Override
-  protected Object prepareAppend(byte[] command) {
+  protected Object prepareAppend(KeyValues state, byte[] command) {
     if (!fanout.enabled()) {
       return null;
     }
-    Set<String> keys = CacheKeys.affectedBy(inventory.booksNamedBy(Json.read(command, CatalogCommand.class)));
+    Set<String> keys = CacheKeys.affectedBy(inventory.booksNamedBy(state, Json.read(command, CatalogCommand.class)));
     return keys.isEmpty() ? null : keys;
   }
 
@@ -83,9 +90,9 @@ public final class CatalogStateMachine extends StoreStateMachine {
   }
 
   @Override
-  protected Applied applyCommand(byte[] command, long index) {
+  protected Applied applyCommand(StagedWrites batch, byte[] command, long index) {
     CatalogCommand cmd = Json.read(command, CatalogCommand.class);
-    Inventory.Applied applied = inventory.apply(cmd);
+    Inventory.Applied applied = inventory.apply(batch, cmd);
     Set<String> stale = new LinkedHashSet<>(CacheKeys.affectedBy(applied.changed()));
     for (CatalogReply reply : applied.reply().replies()) {
       if (reply.replayed()) {
@@ -93,7 +100,7 @@ public final class CatalogStateMachine extends StoreStateMachine {
         // original write, whatever happened to that write's own invalidation on this replica.
         int item = reply.reservation() != null ? reply.reservation().item()
             : reply.book() != null ? reply.book().id() : 0;
-        inventory.book(item).ifPresent(b -> stale.addAll(CacheKeys.affectedBy(List.of(b))));
+        reads.book(batch, item).ifPresent(b -> stale.addAll(CacheKeys.affectedBy(List.of(b))));
       }
     }
     CompletableFuture<Void> invalidated = invalidate(index, stale);
@@ -142,23 +149,37 @@ public final class CatalogStateMachine extends StoreStateMachine {
   }
 
   @Override
-  protected byte[] answer(byte[] query, long version) {
-    return Json.bytes(CatalogQuery.answer(inventory, Json.read(query, CatalogQuery.class), version));
+  protected byte[] refusedReply(String why) {
+    return Json.bytes(CatalogReply.failed(CatalogReply.Outcome.INVALID, why));
   }
 
   @Override
-  protected Object snapshotState() {
-    return inventory.snapshot();
+  protected byte[] answer(KeyValues state, byte[] query, long version) {
+    return Json.bytes(CatalogQuery.answer(reads, state, Json.read(query, CatalogQuery.class), version));
   }
 
   @Override
-  protected void restoreState(InputStream snapshotJsonOrNull) throws IOException {
-    inventory = snapshotJsonOrNull == null ? new Inventory(limits)
-        : Inventory.restore(Json.MAPPER.readValue(snapshotJsonOrNull, Inventory.Snapshot.class), limits);
+  protected void importLegacySnapshot(InputStream json, KeyValueStore store) throws IOException {
+    LegacyCatalogImport.run(json, store);
+  }
+
+  @Override
+  protected List<String> verify(KeyValues state) {
+    return reads.verify(state);
+  }
+
+  /** A checkpoint replaced the state: what was sent at append time belongs to entries it already holds. */
+  @Override
+  protected void stateReplaced() {
+    sentAtAppend.clear();
+  }
+
+  public CatalogReads reads() {
+    return reads;
   }
 
   /** A consistent local read for status and metrics (not linearizable; use Raft reads for answers). */
-  public <T> T inspect(Function<Inventory, T> read) {
-    return withReadLock(() -> read.apply(inventory));
+  public <T> T inspect(Function<KeyValues, T> read) {
+    return read(read);
   }
 }

@@ -1,18 +1,19 @@
 package io.pygmy.catalog;
 
+import static io.pygmy.catalog.CatalogTables.KIND_RESERVATION;
+import static io.pygmy.catalog.CatalogTables.KIND_UPDATE;
+
 import io.pygmy.catalog.CatalogCommand.Reserve;
 import io.pygmy.catalog.CatalogCommand.ReserveAll;
 import io.pygmy.catalog.CatalogCommand.Seed;
 import io.pygmy.catalog.CatalogCommand.Update;
 import io.pygmy.catalog.CatalogReply.Outcome;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.pygmy.catalog.CatalogTables.KeyEntry;
+import io.pygmy.storage.KeyValues;
+import io.pygmy.storage.Keys;
+import io.pygmy.storage.StagedWrites;
+import io.pygmy.storage.StateHash;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HexFormat;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,74 +22,94 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The rules of the store's stock, as a deterministic state machine: no I/O, no clocks, no threads.
- * Every replica applies the same commands in the same order and ends in the same state, which
- * {@link #digest()} summarises.
+ * The rules of the store's stock, as a deterministic state machine over a key-value store: no I/O of its
+ * own, no clocks, no threads. Every replica applies the same commands in the same order to the same
+ * state and ends in the same state, which {@link CatalogReads#digest} summarises. The state itself lives
+ * in the store ({@link CatalogTables} says where), so nothing here grows with books, orders or keys.
  *
  * <p>Invariants, asserted after every change: stock is never negative; for every book,
- * {@code stock == initialStock + adjusted - sold}; reservation sequence numbers are dense from 1; one
- * key maps to at most one reservation.
+ * {@code stock == initialStock + adjusted - sold}; reservation sequence numbers are dense from 1; a live
+ * key names exactly one reservation.
  *
- * <p>Not thread-safe: the owner serialises access (the Raft apply thread writes, readers hold a lock).
+ * <p>Idempotency keys are kept for {@link CatalogLimits#keyRetentionMillis()} of log-clock time: the
+ * clock is the latest timestamp an applied command carried, so every replica forgets the same keys at
+ * the same entry. A key past its window is treated as unknown at once and deleted a little later, at most
+ * {@link #EXPIRIES_PER_ENTRY} per applied entry.
  */
 public final class Inventory {
+  /** Expired keys deleted per applied entry at most: bounded work per apply, and a backlog still drains. */
+  static final int EXPIRIES_PER_ENTRY = 512;
+
   private final CatalogLimits limits;
-  private boolean seeded;
-  private final TreeMap<Integer, StockedBook> books = new TreeMap<>();
-  private final TreeMap<String, TreeSet<Integer>> booksByTopic = new TreeMap<>();
-  private final ArrayList<Reservation> reservations = new ArrayList<>();
-  private final HashMap<String, Reservation> reservationsByKey = new HashMap<>();
-  /** Insertion-ordered so the oldest key is forgotten first, the same way on every replica. */
-  private final LinkedHashMap<String, UpdateRecord> updates = new LinkedHashMap<>();
-  /** A running hash of the reservations, which are append-only, so it is a function of the state. */
-  private long reservationsHash = FNV_OFFSET;
 
   /** A book plus the counters that prove its stock: where it started, admin adjustments, and sales. */
   public record StockedBook(Book book, long initialStock, long adjusted, long sold) {
     boolean balanced() {
       return book.stock() >= 0 && book.stock() == initialStock + adjusted - sold;
     }
+
+    String canonical() {
+      return book.id() + "|" + book.title() + "|" + book.topic() + "|" + book.cost() + "|" + book.stock() + "|"
+          + initialStock + "|" + adjusted + "|" + sold;
+    }
   }
 
-  /** The result of applying one command: the reply, and the books whose visible state changed. */
+  /**
+   * The result of applying one command: the reply, and the books whose visible state changed (none for a
+   * seed part: no read is answered before the catalog is seeded, so no cache can hold a book before).
+   */
   public record Applied(CatalogReply reply, List<Book> changed) {}
-
-  /** Everything needed to rebuild an identical inventory. */
-  public record Snapshot(boolean seeded, List<StockedBook> books, List<Reservation> reservations,
-                         List<UpdateRecord> updates) {}
 
   public Inventory(CatalogLimits limits) {
     this.limits = Objects.requireNonNull(limits);
   }
 
+  public CatalogLimits limits() {
+    return limits;
+  }
+
   // ---------------------------------------------------------------- commands
 
-  public Applied apply(CatalogCommand command) {
+  /** Applies one command to {@code w}: never throws for any command, valid or not. */
+  public Applied apply(StagedWrites w, CatalogCommand command) {
     Optional<String> invalid = validate(command, limits);
     if (invalid.isPresent()) {
       return new Applied(CatalogReply.failed(Outcome.INVALID, invalid.get()), List.of());
     }
+    CatalogMeta before = CatalogTables.meta(w);
+    Step step = new Step(w, before);
     Applied applied = switch (command) {
-      case Seed seed -> seed(seed);
-      case Reserve reserve -> reserve(reserve);
-      case ReserveAll all -> reserveAll(all);
-      case Update update -> update(update);
+      case Seed seed -> step.seed(seed);
+      case Reserve reserve -> step.reserve(reserve);
+      case ReserveAll all -> step.reserveAll(all);
+      case Update update -> step.update(update);
     };
-    for (Book b : applied.changed()) {
-      StockedBook s = books.get(b.id());
-      assert s != null && s.balanced() : "stock of book " + b.id() + " does not balance: " + s;
+    step.expire(EXPIRIES_PER_ENTRY);
+    if (!step.meta.equals(before)) {
+      CatalogTables.putMeta(w, step.meta);
     }
     return applied;
   }
 
   /**
-   * A reply for a command that can be refused without logging it: malformed, or naming a book that
-   * cannot exist (books are only ever added by the seed). Empty when the command must be logged.
+   * A reply for a command that can be refused without logging it: malformed, naming a book that cannot
+   * exist (books are only ever added by the seed), or stamped further ahead of {@code nowMillis} (the
+   * leader's clock) than the allowed skew. Empty when the command must be logged.
    */
-  public Optional<CatalogReply> rejectBeforeLogging(CatalogCommand command) {
+  public Optional<CatalogReply> rejectBeforeLogging(KeyValues kv, CatalogCommand command, long nowMillis) {
     Optional<String> invalid = validate(command, limits);
     if (invalid.isPresent()) {
       return Optional.of(CatalogReply.failed(Outcome.INVALID, invalid.get()));
+    }
+    long stamp = switch (command) {
+      case Reserve r -> r.requestedAtMillis();
+      case ReserveAll a -> a.reserves().stream().mapToLong(Reserve::requestedAtMillis).max().orElse(0);
+      case Update u -> u.requestedAtMillis();
+      case Seed s -> 0;
+    };
+    if (stamp > nowMillis + limits.maxClockSkewMillis()) {
+      return Optional.of(CatalogReply.failed(Outcome.INVALID, "the command is stamped " + (stamp - nowMillis)
+          + " ms ahead of the catalog leader's clock (at most " + limits.maxClockSkewMillis() + " allowed)"));
     }
     int item = switch (command) {
       case Reserve r -> r.item();
@@ -97,7 +118,7 @@ public final class Inventory {
       // Each reservation is checked when applied and answered on its own; one bad one spoils no other.
       case ReserveAll a -> 0;
     };
-    if (item != 0 && seeded && !books.containsKey(item)) {
+    if (item != 0 && CatalogTables.meta(kv).seeded() && CatalogTables.book(kv, item) == null) {
       return Optional.of(CatalogReply.failed(Outcome.UNKNOWN_ITEM, "no book with id " + item));
     }
     return Optional.empty();
@@ -108,12 +129,9 @@ public final class Inventory {
    * would report as changed, with the same ids and topics (topics never change once seeded). The leader
    * invalidates their cache entries when it appends the command, before it commits.
    */
-  public List<Book> booksNamedBy(CatalogCommand command) {
-    if (command instanceof Seed seed) {
-      // A seed changes nothing once seeded; before that, it brings every book.
-      return seeded ? List.of() : seed.books();
-    }
+  public List<Book> booksNamedBy(KeyValues kv, CatalogCommand command) {
     List<Integer> items = switch (command) {
+      // A seed part brings new books, which no cache can hold yet (reads wait for the seed to finish).
       case Seed s -> List.of();
       case Reserve r -> List.of(r.item());
       case Update u -> List.of(u.item());
@@ -121,7 +139,10 @@ public final class Inventory {
     };
     List<Book> named = new ArrayList<>(items.size());
     for (int item : items) {
-      book(item).ifPresent(named::add);
+      StockedBook s = CatalogTables.book(kv, item);
+      if (s != null) {
+        named.add(s.book());
+      }
     }
     return named;
   }
@@ -140,7 +161,7 @@ public final class Inventory {
         if (r.quantity() < 1 || r.quantity() > limits.maxQuantityPerOrder()) {
           yield Optional.of("quantity must be in 1.." + limits.maxQuantityPerOrder());
         }
-        yield Optional.empty();
+        yield r.requestedAtMillis() < 0 ? Optional.of("requestedAtMillis must not be negative") : Optional.empty();
       }
       // (Null entries cannot exist: the record's List.copyOf refuses them.)
       case ReserveAll a -> a.reserves().isEmpty() || a.reserves().size() > ReserveAll.MAX
@@ -161,14 +182,19 @@ public final class Inventory {
         if (u.stockDelta() == 0 && u.cost() == null) {
           yield Optional.of("an update needs a stock delta or a cost");
         }
-        yield Optional.empty();
+        yield u.requestedAtMillis() < 0 ? Optional.of("requestedAtMillis must not be negative") : Optional.empty();
       }
     };
   }
 
   private static Optional<String> validateSeed(Seed seed, CatalogLimits limits) {
-    if (seed.books().isEmpty() || seed.books().size() > limits.maxBooks()) {
-      return Optional.of("a catalog holds 1.." + limits.maxBooks() + " books");
+    int max = Math.min(limits.maxBooks(),
+        seed.part() == 0 && seed.finalPart() ? Seed.MAX_BOOKS_ONE_PART : Seed.MAX_BOOKS);
+    if (seed.books().isEmpty() || seed.books().size() > max) {
+      return Optional.of("a seed part holds 1.." + max + " books");
+    }
+    if (seed.part() < 0) {
+      return Optional.of("a seed part number must not be negative");
     }
     TreeSet<Integer> ids = new TreeSet<>();
     for (Book b : seed.books()) {
@@ -195,73 +221,134 @@ public final class Inventory {
     return false;
   }
 
-  private Applied seed(Seed seed) {
-    if (seeded) {
-      return new Applied(CatalogReply.failed(Outcome.ALREADY_SEEDED, "the catalog was seeded already"), List.of());
-    }
-    seeded = true;
-    for (Book b : seed.books()) {
-      books.put(b.id(), new StockedBook(b, b.stock(), 0, 0));
-      booksByTopic.computeIfAbsent(b.topic(), t -> new TreeSet<>()).add(b.id());
-    }
-    return new Applied(new CatalogReply(Outcome.OK, "seeded " + books.size() + " books", null, null, false),
-        List.copyOf(seed.books()));
+  /** Whether a key stamped at {@code stampMillis} is still remembered when the log clock reads {@code clock}. */
+  boolean live(long stampMillis, long clockMillis) {
+    return clockMillis - stampMillis < limits.keyRetentionMillis();
   }
 
-  private Applied reserve(Reserve r) {
-    Reservation earlier = reservationsByKey.get(r.key());
-    if (earlier != null) {
-      if (earlier.item() != r.item() || earlier.quantity() != r.quantity()) {
-        return new Applied(CatalogReply.failed(Outcome.KEY_REUSED,
-            "key " + r.key() + " was used for " + earlier.quantity() + " of item " + earlier.item()), List.of());
+  static String canonical(Reservation r) {
+    return r.seq() + "|" + r.key() + "|" + r.item() + "|" + r.quantity() + "|" + r.unitCost() + "|" + r.status()
+        + "|" + r.requestedAtMillis();
+  }
+
+  static String canonical(String key, KeyEntry e) {
+    return key + "|" + e.seq() + "|" + e.stampMillis();
+  }
+
+  static String canonical(UpdateRecord u) {
+    return u.key() + "|" + u.item() + "|" + u.stockDelta() + "|" + u.cost() + "|" + u.reply().outcome() + "|"
+        + u.stampMillis();
+  }
+
+  /** One command being applied: the batch and the meta record it will leave. */
+  private final class Step {
+    private final StagedWrites w;
+    private CatalogMeta meta;
+
+    Step(StagedWrites w, CatalogMeta meta) {
+      this.w = w;
+      this.meta = meta;
+    }
+
+    Applied seed(Seed seed) {
+      if (meta.seeded()) {
+        return new Applied(CatalogReply.failed(Outcome.ALREADY_SEEDED, "the catalog was seeded already"), List.of());
       }
-      return new Applied(new CatalogReply(Outcome.OK, "replayed", null, earlier, true), List.of());
-    }
-    StockedBook s = books.get(r.item());
-    if (s == null) {
-      return new Applied(CatalogReply.failed(Outcome.UNKNOWN_ITEM, "no book with id " + r.item()), List.of());
-    }
-    if (reservations.size() >= limits.maxReservations()) {
-      return new Applied(CatalogReply.failed(Outcome.CAPACITY_EXHAUSTED,
-          "the catalog holds its limit of " + limits.maxReservations() + " reservations"), List.of());
-    }
-    long seq = reservations.size() + 1L;
-    Book book = s.book();
-    boolean inStock = book.stock() >= r.quantity();
-    Reservation reservation = new Reservation(seq, r.key(), r.item(), r.quantity(), book.cost(),
-        inStock ? Reservation.Status.RESERVED : Reservation.Status.OUT_OF_STOCK, r.requestedAtMillis());
-    reservations.add(reservation);
-    reservationsByKey.put(r.key(), reservation);
-    reservationsHash = mix(reservationsHash, canonical(reservation));
-    List<Book> changed = List.of();
-    if (inStock) {
-      Book after = book.withStock(book.stock() - r.quantity());
-      books.put(after.id(), new StockedBook(after, s.initialStock(), s.adjusted(), s.sold() + r.quantity()));
-      changed = List.of(after);
-    }
-    assert reservations.size() == seq && reservations.get((int) seq - 1) == reservation;
-    return new Applied(new CatalogReply(Outcome.OK, reservation.status().name(), changed.isEmpty() ? book
-        : changed.get(0), reservation, false), changed);
-  }
-
-  private Applied reserveAll(ReserveAll all) {
-    List<CatalogReply> replies = new ArrayList<>(all.reserves().size());
-    Map<Integer, Book> changed = new TreeMap<>();
-    for (Reserve r : all.reserves()) {
-      Applied one = apply(r);
-      replies.add(one.reply());
-      for (Book b : one.changed()) {
-        changed.put(b.id(), b); // a later reservation of the same book leaves the newer state
+      if (seed.part() < meta.seedParts()) {
+        return new Applied(new CatalogReply(Outcome.OK, "seed part " + seed.part() + " applied before", null, null,
+            true), List.of());
       }
+      if (seed.part() > meta.seedParts()) {
+        return new Applied(CatalogReply.failed(Outcome.INVALID, "seed part " + seed.part() + " arrived before part "
+            + meta.seedParts()), List.of());
+      }
+      if (meta.books() + seed.books().size() > limits.maxBooks()) {
+        return new Applied(CatalogReply.failed(Outcome.INVALID, "a catalog holds at most " + limits.maxBooks()
+            + " books"), List.of());
+      }
+      long count = meta.books();
+      long hash = meta.booksHash();
+      List<Book> added = new ArrayList<>(seed.books().size());
+      for (Book b : seed.books()) {
+        if (CatalogTables.book(w, b.id()) != null) {
+          continue; // a book id an earlier part brought: the first one stays, on every replica alike
+        }
+        StockedBook s = new StockedBook(b, b.stock(), 0, 0);
+        CatalogTables.putBook(w, s);
+        CatalogTables.indexBook(w, b);
+        hash += StateHash.of(s.canonical());
+        count++;
+        added.add(b);
+      }
+      meta = meta.withSeed(seed.finalPart(), meta.seedParts() + 1, count, hash);
+      String message = (seed.finalPart() ? "seeded " + count + " books" : "seed part " + seed.part() + ": "
+          + added.size() + " books") + (added.size() < seed.books().size()
+          ? " (" + (seed.books().size() - added.size()) + " duplicate ids skipped)" : "");
+      // Nothing a reader can see changed: reads are refused until the last part, so no cache holds a book.
+      return new Applied(new CatalogReply(Outcome.OK, message, null, null, false), List.of());
     }
-    assert replies.size() == all.reserves().size();
-    return new Applied(CatalogReply.ofAll(replies), List.copyOf(changed.values()));
-  }
 
-  private Applied update(Update u) {
-    if (u.key() != null) {
-      UpdateRecord earlier = updates.get(u.key());
-      if (earlier != null) {
+    Applied reserve(Reserve r) {
+      meta = meta.withClock(r.requestedAtMillis());
+      KeyEntry known = CatalogTables.keyEntry(w, r.key());
+      if (known != null && live(known.stampMillis(), meta.clockMillis())) {
+        Reservation earlier = CatalogTables.reservation(w, known.seq());
+        assert earlier != null && earlier.key().equals(r.key()) : "key " + r.key() + " names a missing reservation";
+        if (earlier.item() != r.item() || earlier.quantity() != r.quantity()) {
+          return new Applied(CatalogReply.failed(Outcome.KEY_REUSED, "key " + r.key() + " was used for "
+              + earlier.quantity() + " of item " + earlier.item()), List.of());
+        }
+        return new Applied(new CatalogReply(Outcome.OK, "replayed", null, earlier, true), List.of());
+      }
+      StockedBook s = CatalogTables.book(w, r.item());
+      if (s == null) {
+        return new Applied(CatalogReply.failed(Outcome.UNKNOWN_ITEM, "no book with id " + r.item()), List.of());
+      }
+      long seq = meta.reservations() + 1;
+      Book book = s.book();
+      boolean inStock = book.stock() >= r.quantity();
+      Reservation reservation = new Reservation(seq, r.key(), r.item(), r.quantity(), book.cost(),
+          inStock ? Reservation.Status.RESERVED : Reservation.Status.OUT_OF_STOCK, r.requestedAtMillis());
+      CatalogTables.putReservation(w, reservation);
+      long keysHash = meta.keysHash();
+      if (known != null) {
+        keysHash -= StateHash.of(canonical(r.key(), known)); // the expired entry is replaced
+      }
+      KeyEntry entry = new KeyEntry(seq, meta.clockMillis());
+      CatalogTables.putKeyEntry(w, r.key(), entry);
+      meta = meta.withReservation(seq, StateHash.mix(meta.reservationsHash(), canonical(reservation)))
+          .withKeysHash(keysHash + StateHash.of(canonical(r.key(), entry)));
+      List<Book> changed = List.of();
+      if (inStock) {
+        StockedBook after = new StockedBook(book.withStock(book.stock() - r.quantity()), s.initialStock(),
+            s.adjusted(), s.sold() + r.quantity());
+        replaceBook(s, after);
+        changed = List.of(after.book());
+      }
+      return new Applied(new CatalogReply(Outcome.OK, reservation.status().name(), changed.isEmpty() ? book
+          : changed.get(0), reservation, false), changed);
+    }
+
+    Applied reserveAll(ReserveAll all) {
+      List<CatalogReply> replies = new ArrayList<>(all.reserves().size());
+      Map<Integer, Book> changed = new TreeMap<>();
+      for (Reserve r : all.reserves()) {
+        Optional<String> invalid = validate(r, limits);
+        Applied one = invalid.isPresent()
+            ? new Applied(CatalogReply.failed(Outcome.INVALID, invalid.get()), List.of()) : reserve(r);
+        replies.add(one.reply());
+        for (Book b : one.changed()) {
+          changed.put(b.id(), b); // a later reservation of the same book leaves the newer state
+        }
+      }
+      assert replies.size() == all.reserves().size();
+      return new Applied(CatalogReply.ofAll(replies), List.copyOf(changed.values()));
+    }
+
+    Applied update(Update u) {
+      meta = meta.withClock(u.requestedAtMillis());
+      UpdateRecord earlier = u.key() == null ? null : CatalogTables.update(w, u.key());
+      if (earlier != null && live(earlier.stampMillis(), meta.clockMillis())) {
         if (earlier.item() != u.item() || earlier.stockDelta() != u.stockDelta()
             || !Objects.equals(earlier.cost(), u.cost())) {
           return new Applied(CatalogReply.failed(Outcome.KEY_REUSED,
@@ -269,188 +356,73 @@ public final class Inventory {
         }
         return new Applied(earlier.reply().asReplay(), List.of());
       }
-    }
-    Applied applied = applyUpdate(u);
-    if (u.key() != null) {
-      remember(new UpdateRecord(u.key(), u.item(), u.stockDelta(), u.cost(), applied.reply()));
-    }
-    return applied;
-  }
-
-  private Applied applyUpdate(Update u) {
-    StockedBook s = books.get(u.item());
-    if (s == null) {
-      return new Applied(CatalogReply.failed(Outcome.UNKNOWN_ITEM, "no book with id " + u.item()), List.of());
-    }
-    Book book = s.book();
-    long stockAfter = book.stock() + u.stockDelta();
-    if (stockAfter < 0 || stockAfter > limits.maxStock()) {
-      return new Applied(CatalogReply.failed(Outcome.STOCK_CONFLICT, "stock of book " + u.item() + " is "
-          + book.stock() + "; a change of " + u.stockDelta() + " would leave " + stockAfter), List.of());
-    }
-    Book after = book.withStock(stockAfter);
-    if (u.cost() != null) {
-      after = after.withCost(u.cost());
-    }
-    books.put(after.id(), new StockedBook(after, s.initialStock(), s.adjusted() + u.stockDelta(), s.sold()));
-    return new Applied(new CatalogReply(Outcome.OK, "updated", after, null, false), List.of(after));
-  }
-
-  private void remember(UpdateRecord record) {
-    updates.put(record.key(), record);
-    if (updates.size() > limits.rememberedUpdateKeys()) {
-      String eldest = updates.keySet().iterator().next();
-      updates.remove(eldest);
-    }
-    assert updates.size() <= limits.rememberedUpdateKeys();
-  }
-
-  // ---------------------------------------------------------------- queries
-
-  public boolean seeded() {
-    return seeded;
-  }
-
-  public Optional<Book> book(int id) {
-    StockedBook s = books.get(id);
-    return s == null ? Optional.empty() : Optional.of(s.book());
-  }
-
-  public Optional<StockedBook> stocked(int id) {
-    return Optional.ofNullable(books.get(id));
-  }
-
-  /** Books of a topic in id order; an unknown topic has none. */
-  public List<Book> byTopic(String topic) {
-    TreeSet<Integer> ids = booksByTopic.get(topic);
-    if (ids == null) {
-      return List.of();
-    }
-    List<Book> out = new ArrayList<>(ids.size());
-    for (int id : ids) {
-      out.add(books.get(id).book());
-    }
-    return out;
-  }
-
-  public List<Book> all() {
-    return books.values().stream().map(StockedBook::book).toList();
-  }
-
-  public List<String> topics() {
-    return List.copyOf(booksByTopic.keySet());
-  }
-
-  public Optional<Reservation> reservation(String key) {
-    return Optional.ofNullable(reservationsByKey.get(key));
-  }
-
-  /** Up to {@code limit} reservations with {@code seq > afterSeq}, in seq order. */
-  public List<Reservation> reservationsAfter(long afterSeq, int limit) {
-    if (afterSeq < 0 || limit <= 0 || afterSeq >= reservations.size()) {
-      return List.of();
-    }
-    int from = (int) afterSeq;
-    int to = (int) Math.min(reservations.size(), afterSeq + limit);
-    return List.copyOf(reservations.subList(from, to));
-  }
-
-  public long reservationCount() {
-    return reservations.size();
-  }
-
-  public Optional<UpdateRecord> update(String key) {
-    return Optional.ofNullable(updates.get(key));
-  }
-
-  /**
-   * A hash of the whole state. Two replicas that applied the same log prefix report the same digest;
-   * any difference in a book, a reservation or a remembered update changes it.
-   */
-  public String digest() {
-    MessageDigest sha = sha256();
-    update(sha, "seeded=" + seeded);
-    for (StockedBook s : books.values()) {
-      Book b = s.book();
-      update(sha, b.id() + "|" + b.title() + "|" + b.topic() + "|" + b.cost() + "|" + b.stock() + "|"
-          + s.initialStock() + "|" + s.adjusted() + "|" + s.sold());
-    }
-    update(sha, "reservations=" + reservations.size() + "/" + reservationsHash);
-    for (UpdateRecord u : updates.values()) {
-      CatalogReply r = u.reply();
-      update(sha, u.key() + "|" + u.item() + "|" + u.stockDelta() + "|" + u.cost() + "|" + r.outcome());
-    }
-    return HexFormat.of().formatHex(sha.digest(), 0, 16);
-  }
-
-  // ---------------------------------------------------------------- snapshots
-
-  public Snapshot snapshot() {
-    return new Snapshot(seeded, List.copyOf(books.values()), List.copyOf(reservations),
-        List.copyOf(updates.values()));
-  }
-
-  public static Inventory restore(Snapshot snapshot, CatalogLimits limits) {
-    Inventory inv = new Inventory(limits);
-    inv.seeded = snapshot.seeded();
-    for (StockedBook s : snapshot.books()) {
-      if (!s.balanced()) {
-        throw new IllegalStateException("snapshot book does not balance: " + s);
+      Applied applied = applyUpdate(u);
+      if (u.key() != null) {
+        long hash = meta.updatesHash();
+        if (earlier != null) {
+          hash -= StateHash.of(canonical(earlier));
+        }
+        UpdateRecord record = new UpdateRecord(u.key(), u.item(), u.stockDelta(), u.cost(), applied.reply(),
+            meta.clockMillis());
+        CatalogTables.putUpdate(w, record);
+        meta = meta.withUpdatesHash(hash + StateHash.of(canonical(record)));
       }
-      inv.books.put(s.book().id(), s);
-      inv.booksByTopic.computeIfAbsent(s.book().topic(), t -> new TreeSet<>()).add(s.book().id());
+      return applied;
     }
-    for (Reservation r : snapshot.reservations()) {
-      if (r.seq() != inv.reservations.size() + 1L || inv.reservationsByKey.put(r.key(), r) != null) {
-        throw new IllegalStateException("snapshot reservations are not dense and unique at " + r.seq());
+
+    private Applied applyUpdate(Update u) {
+      StockedBook s = CatalogTables.book(w, u.item());
+      if (s == null) {
+        return new Applied(CatalogReply.failed(Outcome.UNKNOWN_ITEM, "no book with id " + u.item()), List.of());
       }
-      inv.reservations.add(r);
-      inv.reservationsHash = mix(inv.reservationsHash, canonical(r));
+      Book book = s.book();
+      long stockAfter = book.stock() + u.stockDelta();
+      if (stockAfter < 0 || stockAfter > limits.maxStock()) {
+        return new Applied(CatalogReply.failed(Outcome.STOCK_CONFLICT, "stock of book " + u.item() + " is "
+            + book.stock() + "; a change of " + u.stockDelta() + " would leave " + stockAfter), List.of());
+      }
+      Book after = book.withStock(stockAfter);
+      if (u.cost() != null) {
+        after = after.withCost(u.cost());
+      }
+      replaceBook(s, new StockedBook(after, s.initialStock(), s.adjusted() + u.stockDelta(), s.sold()));
+      return new Applied(new CatalogReply(Outcome.OK, "updated", after, null, false), List.of(after));
     }
-    for (UpdateRecord u : snapshot.updates()) {
-      inv.updates.put(u.key(), u);
+
+    private void replaceBook(StockedBook before, StockedBook after) {
+      assert after.balanced() : "stock of book " + after.book().id() + " does not balance: " + after;
+      CatalogTables.putBook(w, after);
+      meta = meta.withBooksHash(meta.booksHash() - StateHash.of(before.canonical()) + StateHash.of(after.canonical()));
     }
-    return inv;
-  }
 
-  public List<Reservation> reservationsView() {
-    return Collections.unmodifiableList(reservations);
-  }
-
-  public Map<Integer, StockedBook> booksView() {
-    return Collections.unmodifiableMap(books);
-  }
-
-  // ---------------------------------------------------------------- hashing
-
-  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-  private static final long FNV_PRIME = 0x100000001b3L;
-
-  /** A stable text form for hashing; record toString() formats are not specified across JDKs. */
-  static String canonical(Reservation r) {
-    return r.seq() + "|" + r.key() + "|" + r.item() + "|" + r.quantity() + "|" + r.unitCost() + "|" + r.status()
-        + "|" + r.requestedAtMillis();
-  }
-
-  static long mix(long hash, String text) {
-    long h = hash;
-    for (int i = 0; i < text.length(); i++) {
-      h ^= text.charAt(i);
-      h *= FNV_PRIME;
+    /** Deletes up to {@code max} keys whose retention window has passed on the log clock. */
+    void expire(int max) {
+      long cutoff = meta.clockMillis() - limits.keyRetentionMillis(); // stamps at or below it are expired
+      if (cutoff == Long.MIN_VALUE) {
+        return;
+      }
+      byte[] from = CatalogTables.table(CatalogTables.EXPIRY);
+      byte[] to = Keys.of(CatalogTables.EXPIRY).i64(cutoff + 1).build();
+      for (KeyValues.Entry e : w.scan(from, to, max)) {
+        Keys.Reader k = new Keys.Reader(e.key());
+        long stamp = k.i64();
+        int kind = k.tag();
+        String key = k.text();
+        w.delete(e.key());
+        if (kind == KIND_RESERVATION) {
+          KeyEntry entry = CatalogTables.keyEntry(w, key);
+          if (entry != null && entry.stampMillis() == stamp) { // else the key was used again since
+            w.delete(CatalogTables.reservationKeyKey(key));
+            meta = meta.withKeysHash(meta.keysHash() - StateHash.of(canonical(key, entry)));
+          }
+        } else if (kind == KIND_UPDATE) {
+          UpdateRecord u = CatalogTables.update(w, key);
+          if (u != null && u.stampMillis() == stamp) {
+            w.delete(CatalogTables.updateKeyKey(key));
+            meta = meta.withUpdatesHash(meta.updatesHash() - StateHash.of(canonical(u)));
+          }
+        }
+      }
     }
-    return h;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void update(MessageDigest sha, String text) {
-    sha.update(text.getBytes(StandardCharsets.UTF_8));
-    sha.update((byte) '\n');
   }
 }

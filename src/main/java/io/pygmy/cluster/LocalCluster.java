@@ -229,6 +229,11 @@ public final class LocalCluster implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(name).toFile()));
     pb.environment().remove("PYGMY_CONFIG"); // the config file on the command line wins, for every node alike
+    // RocksDB unpacks its native library at each start; in a fixed place per node it is overwritten, not
+    // left behind in /tmp by every node that is killed.
+    Path nativeDir = dataDir.resolve("run").resolve("native-" + name);
+    Files.createDirectories(nativeDir);
+    pb.environment().putIfAbsent("ROCKSDB_SHAREDLIB_DIR", nativeDir.toString());
     Process p = pb.start();
     long pid = p.pid();
     Files.writeString(pidFile(name), Long.toString(pid));

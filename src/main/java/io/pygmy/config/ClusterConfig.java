@@ -25,6 +25,7 @@ import java.util.Set;
  * @param bindHost the address servers listen on; null means each node's own {@code host}
  */
 public record ClusterConfig(List<NodeAddress> nodes, Settings settings, String bindHost) {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterConfig.class);
   public static final String DEFAULT_RESOURCE = "/cluster.json";
 
   public ClusterConfig {
@@ -104,6 +105,10 @@ public record ClusterConfig(List<NodeAddress> nodes, Settings settings, String b
     ObjectNode settings = Json.MAPPER.valueToTree(Settings.defaults());
     JsonNode fromFile = root.path("settings");
     fromFile.fieldNames().forEachRemaining(name -> {
+      if (Settings.RETIRED.contains(name)) {
+        LOG.warn("setting '{}' in the config file is no longer used and is ignored", name);
+        return;
+      }
       requireSetting(settings, name, "config file");
       settings.set(name, fromFile.get(name));
     });

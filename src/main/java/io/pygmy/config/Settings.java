@@ -3,8 +3,6 @@ package io.pygmy.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pygmy.http.Json;
-import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Every timeout, retry count and limit in the store, with its default. Nothing else in the code base
@@ -64,12 +62,22 @@ public record Settings(
      * election timeout. 0 turns the check off. A paused or unreachable leader is left to the timeout.
      */
     int leaderProbeIntervalMillis,
-    /** Log entries between two state-machine snapshots (older log segments are purged after one). */
+    /**
+     * Log entries between two state-machine snapshots. A snapshot is cheap (the store's write-ahead log is
+     * synced) and lets Ratis purge the log behind it, so this and {@link #snapshotEveryLogBytes} bound the
+     * log on disk.
+     */
     int snapshotEveryEntries,
+    /** Bytes of applied commands after which a snapshot is taken even before {@code snapshotEveryEntries}. */
+    long snapshotEveryLogBytes,
     /** Client requests a Raft leader queues before it pushes back. */
     int raftPendingRequestsLimit,
     /** Log entries a leader sends a follower in one append (a follower catching up gets its backlog in parts). */
     int raftAppendEntriesMax,
+    /** Size of one Raft log segment file; the log is purged behind a snapshot a whole closed segment at a time. */
+    int raftLogSegmentBytes,
+    /** Longest a replica may take to download a peer's checkpoint before it gives up and tries another peer. */
+    int checkpointTransferTimeoutMillis,
 
     // --- Business limits ---
     /** Largest quantity one order may ask for. */
@@ -78,17 +86,22 @@ public record Settings(
     long maxStock,
     /** Largest cost of one book. */
     long maxCost,
-    /** Books the catalog may hold. */
+    /** Books the catalog may hold (they are on disk; a large catalog loads in parts of 1,000). */
     int maxBooks,
     /** Longest accepted idempotency key. */
     int maxKeyLength,
-    /** Catalog update keys remembered for deduplication (oldest forgotten first). */
-    int rememberedUpdateKeys,
     /**
-     * Reservations (one per order) the catalog may hold, and orders the order log may hold; beyond it new
-     * buys get 503 capacity_exhausted. Every one is kept in memory: see {@link #heapNeededBytes()}.
+     * How long an idempotency key (of a buy or an admin update) is remembered, measured on the log clock
+     * (the latest time stamped in an applied command), so every replica forgets the same keys: a retry
+     * within it returns the first outcome, after it the key is new. Replicated: the same on every replica.
      */
-    int maxReservations,
+    long keyRetentionMillis,
+    /** How far ahead of the catalog leader's clock a command's timestamp may be (checked before logging). */
+    long maxClockSkewMillis,
+    /** Books a listing (topic, all, title search) returns when the request names no limit. */
+    int defaultPageSize,
+    /** Most books one listing page may return. */
+    int maxPageSize,
 
     // --- Servers ---
     /** Largest accepted request body; larger ones get 413. */
@@ -107,12 +120,19 @@ public record Settings(
      * a small machine would otherwise take CPU from the next buy's reservation. Buyers never wait for it.
      */
     int recordLingerMillis,
-    /** Orders returned at most by "recent orders". */
+    /** Orders returned at most by one page of orders (and by "recent orders"). */
     int maxRecentOrders,
     /** How often the order leader looks for reservations whose coordinator died before recording them. */
     int reconcileIntervalMillis,
     /** Reservations the reconciler reads per pass. */
     int reconcileBatchSize) {
+
+  /**
+   * Settings earlier releases had, ignored (with a warning) in a config file so that a data directory they
+   * wrote still starts: {@code maxReservations} (orders are on disk, there is no such limit) and
+   * {@code rememberedUpdateKeys} (update keys expire by time, as buy keys do: keyRetentionMillis).
+   */
+  public static final java.util.Set<String> RETIRED = java.util.Set.of("maxReservations", "rememberedUpdateKeys");
 
   public static Settings defaults() {
     return new Settings(
@@ -134,16 +154,21 @@ public record Settings(
         500, // electionTimeoutMinMillis
         1000, // electionTimeoutMaxMillis
         100, // leaderProbeIntervalMillis
-        20_000, // snapshotEveryEntries
+        10_000, // snapshotEveryEntries
+        64L << 20, // snapshotEveryLogBytes
         4096, // raftPendingRequestsLimit
         1024, // raftAppendEntriesMax
+        8 << 20, // raftLogSegmentBytes
+        600_000, // checkpointTransferTimeoutMillis
         100, // maxQuantityPerOrder
         1_000_000_000L, // maxStock
         1_000_000_000L, // maxCost
-        10_000, // maxBooks
+        2_000_000, // maxBooks
         128, // maxKeyLength
-        100_000, // rememberedUpdateKeys
-        250_000, // maxReservations: fits a 256 MB heap (heapNeededBytes)
+        24L * 60 * 60 * 1000, // keyRetentionMillis: 24 h, as Stripe keeps idempotency keys
+        60_000, // maxClockSkewMillis
+        100, // defaultPageSize
+        1000, // maxPageSize
         16 * 1024, // maxRequestBytes
         512, // maxConcurrentBuys
         64, // buyBatchMax
@@ -166,35 +191,6 @@ public record Settings(
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("bad value for " + name + ": " + value, e);
     }
-  }
-
-  /**
-   * Heap a replica's state costs per order it holds. Measured: ~180 bytes per reservation in the catalog
-   * (record, key, index entries), a little less per order in the order log; budgeted at twice that for
-   * the transient memory of writing and loading snapshots.
-   */
-  public static final long HEAP_BYTES_PER_ORDER = 400;
-  /** Heap a replica needs besides its orders: Ratis' log cache and buffers, HTTP, the books. */
-  public static final long HEAP_BASE_BYTES = 96L << 20;
-
-  /** Heap a catalog or order replica needs to hold {@code maxReservations} orders without running out. */
-  public long heapNeededBytes() {
-    return HEAP_BASE_BYTES + (long) maxReservations * HEAP_BYTES_PER_ORDER;
-  }
-
-  /**
-   * A warning when a replica with {@code maxHeapBytes} of heap would run out of memory before it reached
-   * {@code maxReservations}: every replica of a group would then fail at about the same entry, instead of
-   * refusing buys with capacity_exhausted.
-   */
-  public Optional<String> heapWarning(long maxHeapBytes) {
-    if (maxHeapBytes >= heapNeededBytes()) {
-      return Optional.empty();
-    }
-    long fits = Math.max(0, (maxHeapBytes - HEAP_BASE_BYTES) / HEAP_BYTES_PER_ORDER);
-    return Optional.of(String.format(Locale.ROOT, "maxReservations=%,d needs about %d MB of heap; this JVM has "
-        + "%d MB, which holds about %,d orders: give it -Xmx%dm or lower maxReservations",
-        maxReservations, heapNeededBytes() >> 20, maxHeapBytes >> 20, fits, (heapNeededBytes() >> 20) + 1));
   }
 
   /** Fails loudly on a setting that cannot work, naming it. */
@@ -223,16 +219,21 @@ public record Settings(
     }
     range("leaderProbeIntervalMillis", leaderProbeIntervalMillis, 0, electionTimeoutMinMillis - 1);
     range("snapshotEveryEntries", snapshotEveryEntries, 100, 10_000_000);
+    range("snapshotEveryLogBytes", snapshotEveryLogBytes, 1L << 20, 1L << 40);
     positive("raftPendingRequestsLimit", raftPendingRequestsLimit);
     range("raftAppendEntriesMax", raftAppendEntriesMax, 16, 1_000_000);
+    range("raftLogSegmentBytes", raftLogSegmentBytes, 64 << 10, 1 << 30);
+    range("checkpointTransferTimeoutMillis", checkpointTransferTimeoutMillis, 1000, 24 * 60 * 60 * 1000);
     range("maxQuantityPerOrder", maxQuantityPerOrder, 1, 1_000_000);
     if (maxStock <= 0 || maxCost <= 0) {
       throw new IllegalArgumentException("maxStock and maxCost must be positive");
     }
-    range("maxBooks", maxBooks, 1, 1_000_000);
+    range("maxBooks", maxBooks, 1, 100_000_000);
     range("maxKeyLength", maxKeyLength, 16, 1024);
-    positive("rememberedUpdateKeys", rememberedUpdateKeys);
-    positive("maxReservations", maxReservations);
+    range("keyRetentionMillis", keyRetentionMillis, 1000, 366L * 24 * 60 * 60 * 1000);
+    range("maxClockSkewMillis", maxClockSkewMillis, 0, 24L * 60 * 60 * 1000);
+    range("maxPageSize", maxPageSize, 1, 1000);
+    range("defaultPageSize", defaultPageSize, 1, maxPageSize);
     range("maxRequestBytes", maxRequestBytes, 256, 16 * 1024 * 1024);
     positive("maxConcurrentBuys", maxConcurrentBuys);
     range("buyBatchMax", buyBatchMax, 1, 256); // what one ReserveAll and one RecordAll entry may carry

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
-import io.pygmy.catalog.Book;
-import io.pygmy.catalog.CacheKeys;
 import io.pygmy.catalog.CatalogNode;
 import io.pygmy.cluster.NodeIdentity;
 import io.pygmy.cluster.NodeStatus;
@@ -26,7 +24,6 @@ import io.pygmy.http.Requests;
 import io.pygmy.metrics.NodeMetrics;
 import io.pygmy.metrics.RouteWindow;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +55,7 @@ public final class FrontendNode implements AutoCloseable {
   private final ReplicaPool order;
   private final Backends backends;
   private final ReadCache cache;
+  private final BookReads bookReads;
   private final ClusterView view;
   private final NodeMetrics metrics;
   private final Optional<NodeControl> nodeControl;
@@ -81,6 +79,7 @@ public final class FrontendNode implements AutoCloseable {
     this.view = new ClusterView(backendNodes, System::nanoTime);
     this.metrics = NodeMetrics.forNode("frontend", node.name());
     metrics.bindCache(cache::stats);
+    this.bookReads = new BookReads(settings, cache, catalog, backends);
     this.nodeControl = NodeControl.fromSystemProperties(config);
     this.http = HttpServers.create(metrics, settings, c -> c.staticFiles.add(files -> {
       files.hostedPath = "/";
@@ -106,23 +105,8 @@ public final class FrontendNode implements AutoCloseable {
   // ---------------------------------------------------------------- routes
 
   private void routes(Javalin app) {
-    // The seed's routes, so its client.py runs unchanged.
-    app.get("/search", ctx -> search(ctx, requiredTopic(ctx)));
-    app.get("/lookup", ctx -> lookupList(ctx, Requests.positiveInt(ctx.queryParam("item"), "item")));
-    app.get("/buy", this::seedBuy);
-
-    app.get("/api/books", ctx -> {
-      String topic = ctx.queryParam("topic");
-      if (topic == null) {
-        respond(ctx, readThrough(ctx, CacheKeys.ALL, "/books").body());
-      } else {
-        search(ctx, validTopicOrBlank(topic));
-      }
-    });
-    app.get("/api/books/{id}", ctx -> {
-      int id = Requests.positiveInt(ctx.pathParam("id"), "id");
-      respond(ctx, readThrough(ctx, CacheKeys.item(id), "/books/" + id).single());
-    });
+    bookReads.routes(app); // the seed's /search and /lookup, and the API's book reads
+    app.get("/buy", this::seedBuy); // the seed's buy
     app.post("/api/books/{id}/restock", this::restock);
     app.patch("/api/books/{id}", this::setCost);
     app.post("/api/orders", this::createOrder);
@@ -132,8 +116,16 @@ public final class FrontendNode implements AutoCloseable {
     });
     app.get("/api/orders", ctx -> {
       String key = ctx.queryParam("key");
-      String path = key != null ? "/orders?key=" + urlEncode(key)
-          : "/orders?recent=" + Requests.positiveInt(ctx.queryParamAsClass("recent", String.class).getOrDefault("20"), "recent");
+      String path;
+      if (key != null) {
+        path = "/orders?key=" + urlEncode(key);
+      } else if (ctx.queryParam("recent") != null) {
+        path = "/orders?recent=" + Requests.positiveInt(ctx.queryParam("recent"), "recent");
+      } else {
+        path = "/orders?after=" + Requests.nonNegativeLong(ctx.queryParamAsClass("after", String.class)
+            .getOrDefault("0"), "after") + "&limit=" + Requests.positiveInt(ctx.queryParamAsClass("limit", String.class)
+            .getOrDefault(Integer.toString(settings.maxRecentOrders())), "limit");
+      }
       forward(ctx, backends.get(order, path, HttpServers.requestId(ctx)));
     });
     app.get("/api/cluster", ctx -> ctx.json(cluster()));
@@ -210,71 +202,6 @@ public final class FrontendNode implements AutoCloseable {
 
   // ---------------------------------------------------------------- reads
 
-  private static String requiredTopic(Context ctx) {
-    String topic = ctx.queryParam("topic");
-    if (topic == null || topic.isBlank()) {
-      throw ApiException.badRequest("'topic' is required, e.g. /search?topic=ds");
-    }
-    return validTopicOrBlank(topic);
-  }
-
-  /** A topic that cannot exist (bad characters) is answered as unknown, not as an error. */
-  private static String validTopicOrBlank(String topic) {
-    if (topic.length() > 64) {
-      throw ApiException.badRequest("'topic' is longer than 64 characters");
-    }
-    return Book.TOPIC.matcher(topic).matches() ? topic : "";
-  }
-
-  private void search(Context ctx, String topic) {
-    if (topic.isEmpty()) {
-      respond(ctx, Json.bytes(Map.of("books", List.of())));
-      return;
-    }
-    respond(ctx, readThrough(ctx, CacheKeys.topic(topic), "/books?topic=" + topic).body());
-  }
-
-  private void lookupList(Context ctx, int id) {
-    respond(ctx, readThrough(ctx, CacheKeys.item(id), "/books/" + id).body());
-  }
-
-  /** Serves a catalog read from the cache, or from a catalog replica (then caches it if still fresh). */
-  private ReadCache.Entry readThrough(Context ctx, String key, String path) {
-    ReadCache.Entry hit = cache.get(key);
-    if (hit != null) {
-      HttpServers.addDownstreamTiming(ctx, "cache;desc=hit");
-      return hit;
-    }
-    long ticket = cache.ticket();
-    HttpConnection.Response r = backends.get(catalog, path, HttpServers.requestId(ctx));
-    HttpServers.addDownstreamTiming(ctx, r.serverTiming());
-    if (r.status() != 200) {
-      throw passThrough(r);
-    }
-    byte[] single = key.startsWith("item:") ? singleBook(r.body()) : null;
-    ReadCache.Entry entry = new ReadCache.Entry(r.body(), single, parseVersion(r.version()));
-    if (entry.version() >= 0) {
-      cache.fill(key, ticket, entry);
-    }
-    return entry;
-  }
-
-  private static byte[] singleBook(byte[] listBody) {
-    JsonNode books = readTree(listBody).path("books");
-    if (!books.isArray() || books.size() != 1) {
-      throw new ApiException(ErrorCode.INTERNAL, "catalog answered an item lookup with " + books.size() + " books");
-    }
-    return Json.bytes(books.get(0));
-  }
-
-  private static long parseVersion(String header) {
-    try {
-      return header == null ? -1 : Long.parseLong(header);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
   // ---------------------------------------------------------------- buys
 
   /** The seed's {@code GET /buy?item=N}: 200 either way, saying bought or out of stock. */
@@ -332,7 +259,7 @@ public final class FrontendNode implements AutoCloseable {
     }
     HttpServers.addDownstreamTiming(ctx, r.serverTiming());
     if (r.status() != 201) {
-      ApiException e = passThrough(r);
+      ApiException e = FrontendErrors.passThrough(r);
       metrics.countBuy(e.code() == ErrorCode.OUT_OF_STOCK ? "rejected" : "failed");
       throw e;
     }
@@ -419,27 +346,9 @@ public final class FrontendNode implements AutoCloseable {
   /** Returns a backend's answer as ours: body and status, errors included. */
   private static void forward(Context ctx, HttpConnection.Response r) {
     if (r.status() >= 400) {
-      throw passThrough(r);
+      throw FrontendErrors.passThrough(r);
     }
     ctx.status(r.status()).contentType(JSON).result(r.body());
-  }
-
-  /** A backend's JSON error as an exception carrying the same code, message and detail. */
-  private static ApiException passThrough(HttpConnection.Response r) {
-    JsonNode body;
-    try {
-      body = Json.MAPPER.readTree(r.body());
-    } catch (IOException e) {
-      body = null;
-    }
-    JsonNode error = body == null ? null : body.path("error");
-    if (error == null || error.isMissingNode()) {
-      return new ApiException(r.status() >= 500 ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL,
-          "backend answered " + r.status());
-    }
-    ErrorCode code = ErrorCode.fromCode(error.path("code").asText());
-    JsonNode order = body.get("order");
-    return new ApiException(code, error.path("message").asText(), order);
   }
 
   private static JsonNode readTree(byte[] body) {

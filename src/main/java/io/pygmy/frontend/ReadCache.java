@@ -24,8 +24,16 @@ import java.util.function.LongSupplier;
  * Errors are never passed to {@link #fill}, so they are never cached. The cache is bounded by entries.
  */
 public final class ReadCache {
-  /** A cached catalog answer: the response body, a second form for single-book routes, and its log index. */
-  public record Entry(byte[] body, byte[] single, long version) {}
+  /**
+   * A cached catalog answer: the response body, a second form of it (the single book of an item lookup,
+   * the seed's shape of a listing), its log index, and the key whose invalidation also makes it stale
+   * ({@code group}: a page of a topic is stale once its topic is invalidated; null for none).
+   */
+  public record Entry(byte[] body, byte[] alternate, long version, String group) {
+    public Entry(byte[] body, byte[] alternate, long version) {
+      this(body, alternate, version, null);
+    }
+  }
 
   private final Cache<String, Entry> entries;
   private final CacheLease lease;
@@ -60,6 +68,12 @@ public final class ReadCache {
       return null;
     }
     Entry e = entries.getIfPresent(key);
+    if (e != null && e.group() != null
+        && e.version() < Math.max(floorIndex.get(), invalidatedAt.getOrDefault(e.group(), 0L))) {
+      // A page of a group invalidated since it was read: dropped here rather than found at invalidation time.
+      entries.asMap().remove(key, e);
+      e = null;
+    }
     if (e == null) {
       misses.increment();
     } else {
@@ -81,6 +95,9 @@ public final class ReadCache {
     }
     Entry stored = entries.asMap().compute(key, (k, old) -> {
       long floor = Math.max(floorIndex.get(), invalidatedAt.getOrDefault(k, 0L));
+      if (entry.group() != null) {
+        floor = Math.max(floor, invalidatedAt.getOrDefault(entry.group(), 0L));
+      }
       if (entry.version() < floor || old != null && old.version() > entry.version()) {
         return old;
       }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,10 @@ public final class Json {
       .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .build();
+
+  /** Reads one element of a streamed array: as strict as {@link #MAPPER}, but more elements follow. */
+  public static final ObjectReader ELEMENT_READER = MAPPER.reader()
+      .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Json() {}
 

@@ -86,8 +86,12 @@ public final class BuyCoordinator implements AutoCloseable {
   }
 
   public Outcome buy(String key, int item, int quantity, long requestedAtMillis) {
-    // Orders never change once recorded, so one found locally is the answer even on a lagging replica.
-    Optional<Order> known = localLog.inspect(log -> log.byKey(key));
+    // Orders never change once recorded, so one found locally is the answer even on a lagging replica, while
+    // its key is surely remembered. Near the end of the window only the catalog can say (its log clock
+    // decides), so such a retry goes there like a new buy and gets the first reservation or a new one.
+    long surelyRemembered = settings.keyRetentionMillis() - settings.maxClockSkewMillis();
+    Optional<Order> known = localLog.inspect(state -> localLog.log().liveByKey(state, key))
+        .filter(o -> requestedAtMillis - o.placedAtMillis() < surelyRemembered);
     if (known.isPresent()) {
       Order o = known.get();
       if (o.item() != item || o.quantity() != quantity) {

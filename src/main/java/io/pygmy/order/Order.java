@@ -25,9 +25,4 @@ public record Order(long id, String key, int item, int quantity, Status status, 
     return new Order(r.seq(), r.key(), r.item(), r.quantity(), status, r.unitCost(),
         Math.multiplyExact(r.unitCost(), (long) r.quantity()), r.seq(), r.requestedAtMillis());
   }
-
-  /** This order under its reservation's number (older logs numbered orders in recording order). */
-  Order renumbered() {
-    return new Order(catalogSeq, key, item, quantity, status, unitCost, totalCost, catalogSeq, placedAtMillis);
-  }
 }

@@ -1,212 +1,219 @@
 package io.pygmy.order;
 
 import io.pygmy.catalog.Reservation;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.pygmy.storage.KeyValues;
+import io.pygmy.storage.Keys;
+import io.pygmy.storage.StagedWrites;
+import io.pygmy.storage.StateHash;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
- * The order history as a deterministic state machine: no I/O, no clocks, no threads.
+ * The order history as a deterministic state machine over a key-value store: no I/O of its own, no
+ * clocks, no threads. Orders are kept for ever, in the store ({@link OrderTables}), not in heap.
  *
  * <p>An order's id is the sequence number of the catalog reservation it records, so the coordinator
  * knows the id as soon as the catalog has reserved, before the order is recorded here, and every
- * replica gives the same id whatever order reservations are recorded in. Each idempotency key names at
- * most one order, and each reservation is recorded at most once. The log also tracks a watermark: every
- * catalog reservation with {@code seq <= reconciledThroughSeq} has its order here, so those that
- * finish a buy late (the reconciler, a read catching up) only need to look above it.
+ * replica gives the same id whatever order reservations are recorded in. Every reservation becomes
+ * exactly one order: the catalog decides whether a key is still remembered, so a reservation reusing a
+ * key whose window had passed there is a new order, and the key then names the newer one. The log also
+ * tracks a watermark: every catalog reservation with {@code seq <= watermark} has its order here, so
+ * those that finish a buy late (the reconciler, a read catching up) only need to look above it.
  */
 public final class OrderLog {
-  /** Orders recorded above a gap in the watermark; more means reservations went missing. */
-  static final int MAX_GAPS = 1_000_000;
+  private final long keyRetentionMillis;
 
-  private final long maxOrders;
-  private final TreeMap<Long, Order> byId = new TreeMap<>();
-  private final HashMap<String, Order> byKey = new HashMap<>();
-  private long reconciledThroughSeq;
-  private long confirmed;
-  private long rejected;
-  /** A sum of per-order hashes: the same set of orders gives the same hash in any recording order. */
-  private long hash;
-
-  public record Snapshot(List<Order> orders) {}
-
-  public OrderLog(long maxOrders) {
-    if (maxOrders <= 0) {
-      throw new IllegalArgumentException("maxOrders must be positive");
+  public OrderLog(long keyRetentionMillis) {
+    if (keyRetentionMillis <= 0) {
+      throw new IllegalArgumentException("keyRetentionMillis must be positive");
     }
-    this.maxOrders = maxOrders;
+    this.keyRetentionMillis = keyRetentionMillis;
   }
 
-  public OrderReply apply(OrderCommand command) {
+  /** Applies one command to {@code w}: never throws for any command, valid or not. */
+  public OrderReply apply(StagedWrites w, OrderCommand command) {
     Optional<String> invalid = validate(command);
     if (invalid.isPresent()) {
       return new OrderReply(OrderReply.Outcome.INVALID, invalid.get(), null, false);
     }
-    return switch (command) {
-      case OrderCommand.Record r -> record(r.reservation());
+    OrderMeta before = OrderTables.meta(w);
+    Step step = new Step(w, before);
+    OrderReply reply = switch (command) {
+      case OrderCommand.Record r -> step.record(r.reservation());
       case OrderCommand.RecordAll all -> {
         List<OrderReply> each = new ArrayList<>(all.reservations().size());
         for (Reservation r : all.reservations()) {
-          each.add(record(r));
+          each.add(step.record(r));
         }
         yield new OrderReply(OrderReply.Outcome.OK, each.size() + " orders", null, false, each);
       }
     };
+    if (!step.meta.equals(before)) {
+      OrderTables.putMeta(w, step.meta);
+    }
+    return reply;
   }
 
   /** Structural checks that need no state, the same on every replica: why a command cannot apply. */
   public static Optional<String> validate(OrderCommand command) {
     return switch (command) {
       case OrderCommand.Record r -> r.reservation() == null ? Optional.of("a record names its reservation")
-          : Optional.empty();
+          : validate(r.reservation());
       // (Null entries cannot exist: the record's List.copyOf refuses them.)
-      case OrderCommand.RecordAll all -> all.reservations().isEmpty()
-          || all.reservations().size() > OrderCommand.RecordAll.MAX
-          ? Optional.of("a batch holds 1.." + OrderCommand.RecordAll.MAX + " reservations") : Optional.empty();
+      case OrderCommand.RecordAll all -> {
+        if (all.reservations().isEmpty() || all.reservations().size() > OrderCommand.RecordAll.MAX) {
+          yield Optional.of("a batch holds 1.." + OrderCommand.RecordAll.MAX + " reservations");
+        }
+        for (Reservation r : all.reservations()) {
+          Optional<String> bad = validate(r);
+          if (bad.isPresent()) {
+            yield bad;
+          }
+        }
+        yield Optional.empty();
+      }
     };
   }
 
-  private OrderReply record(Reservation reservation) {
-    Order earlier = byKey.get(reservation.key());
-    if (earlier != null) {
-      if (earlier.catalogSeq() != reservation.seq()) {
-        return new OrderReply(OrderReply.Outcome.CONFLICT, "key " + reservation.key() + " names order "
-            + earlier.id() + " of reservation " + earlier.catalogSeq() + ", not " + reservation.seq(), earlier, false);
-      }
-      return new OrderReply(OrderReply.Outcome.OK, "replayed", earlier, true);
+  /** A reservation whose order cannot be computed (its total overflows) is refused, never thrown on. */
+  static Optional<String> validate(Reservation r) {
+    long high = Math.multiplyHigh(r.unitCost(), r.quantity());
+    long low = r.unitCost() * r.quantity();
+    if (high != 0 || low < 0) {
+      return Optional.of("reservation " + r.seq() + ": the total of " + r.quantity() + " at " + r.unitCost()
+          + " overflows");
     }
-    if (byId.containsKey(reservation.seq())) {
-      // Keys and reservations are one-to-one in the catalog, so this cannot happen unless a bug upstream.
-      return new OrderReply(OrderReply.Outcome.CONFLICT, "reservation " + reservation.seq()
-          + " is recorded under another key", null, false);
-    }
-    if (byId.size() >= maxOrders) {
-      // The catalog refuses reservations at the same limit, so only a misconfigured replica gets here.
-      return new OrderReply(OrderReply.Outcome.CAPACITY_EXHAUSTED, "the order log holds its limit of "
-          + maxOrders + " orders", null, false);
-    }
-    Order order = Order.of(reservation);
-    add(order);
-    return new OrderReply(OrderReply.Outcome.OK, order.status().name(), order, false);
+    return Optional.empty();
   }
 
-  private void add(Order order) {
-    assert order.id() == order.catalogSeq() && !byId.containsKey(order.id()) && !byKey.containsKey(order.key());
-    byId.put(order.id(), order);
-    byKey.put(order.key(), order);
-    if (order.confirmed()) {
-      confirmed++;
-    } else {
-      rejected++;
+  /** One command being applied: the batch and the meta record it will leave. */
+  private static final class Step {
+    private final StagedWrites w;
+    private OrderMeta meta;
+
+    Step(StagedWrites w, OrderMeta meta) {
+      this.w = w;
+      this.meta = meta;
     }
-    hash += mix(FNV_OFFSET, canonical(order));
-    while (byId.containsKey(reconciledThroughSeq + 1)) {
-      reconciledThroughSeq++;
-    }
-    assert confirmed + rejected == byId.size() && byId.size() >= reconciledThroughSeq;
-    if (byId.size() - reconciledThroughSeq > MAX_GAPS) {
-      throw new IllegalStateException("more than " + MAX_GAPS + " reservations recorded above a gap at "
-          + reconciledThroughSeq + "; the reconciler is not running");
+
+    OrderReply record(Reservation reservation) {
+      Optional<String> invalid = validate(reservation);
+      if (invalid.isPresent()) {
+        return new OrderReply(OrderReply.Outcome.INVALID, invalid.get(), null, false);
+      }
+      Order earlier = OrderTables.order(w, reservation.seq());
+      if (earlier != null) {
+        if (!earlier.key().equals(reservation.key())) {
+          // Keys and reservations are one-to-one in the catalog, so this cannot happen unless a bug upstream.
+          return new OrderReply(OrderReply.Outcome.CONFLICT, "reservation " + reservation.seq()
+              + " is recorded under key " + earlier.key() + ", not " + reservation.key(), null, false);
+        }
+        return new OrderReply(OrderReply.Outcome.OK, "replayed", earlier, true);
+      }
+      Order order = Order.of(reservation);
+      OrderTables.putOrder(w, order);
+      if (OrderTables.idForKey(w, order.key()) < order.id()) {
+        OrderTables.putKey(w, order.key(), order.id());
+      }
+      long watermark = meta.watermark();
+      while (OrderTables.order(w, watermark + 1) != null) {
+        watermark++;
+      }
+      meta = new OrderMeta(meta.count() + 1, meta.confirmed() + (order.confirmed() ? 1 : 0),
+          meta.rejected() + (order.confirmed() ? 0 : 1), watermark, meta.hash() + StateHash.of(canonical(order)),
+          Math.max(meta.clockMillis(), order.placedAtMillis()));
+      assert meta.confirmed() + meta.rejected() == meta.count() && meta.count() >= meta.watermark();
+      return new OrderReply(OrderReply.Outcome.OK, order.status().name(), order, false);
     }
   }
 
   // ---------------------------------------------------------------- queries
 
-  public Optional<Order> byId(long id) {
-    return Optional.ofNullable(byId.get(id));
+  public OrderMeta meta(KeyValues kv) {
+    return OrderTables.meta(kv);
   }
 
-  public Optional<Order> byKey(String key) {
-    return Optional.ofNullable(byKey.get(key));
+  public Optional<Order> byId(KeyValues kv, long id) {
+    return Optional.ofNullable(id <= 0 ? null : OrderTables.order(kv, id));
+  }
+
+  /** The newest order placed with {@code key}, however old. */
+  public Optional<Order> byKey(KeyValues kv, String key) {
+    long id = OrderTables.idForKey(kv, key);
+    return id < 0 ? Optional.empty() : byId(kv, id);
+  }
+
+  /** The order placed with {@code key} while the key is remembered: a retry of it is a replay. */
+  public Optional<Order> liveByKey(KeyValues kv, String key) {
+    long clock = OrderTables.meta(kv).clockMillis();
+    return byKey(kv, key).filter(o -> clock - o.placedAtMillis() < keyRetentionMillis);
+  }
+
+  /** Up to {@code limit} orders with ids above {@code afterId}, in id order. */
+  public List<Order> page(KeyValues kv, long afterId, int limit) {
+    if (limit <= 0 || afterId == Long.MAX_VALUE) {
+      return List.of();
+    }
+    byte[] table = OrderTables.table(OrderTables.ORDER);
+    return decode(kv.scan(OrderTables.orderKey(Math.max(0, afterId) + 1), Keys.end(table), limit));
   }
 
   /** The newest {@code limit} orders (highest ids), newest first. */
-  public List<Order> recent(int limit) {
-    List<Order> out = new ArrayList<>(Math.min(limit, byId.size()));
-    for (Order o : byId.descendingMap().values()) {
-      if (out.size() >= limit) {
-        break;
-      }
-      out.add(o);
+  public List<Order> recent(KeyValues kv, int limit) {
+    byte[] table = OrderTables.table(OrderTables.ORDER);
+    return limit <= 0 ? List.of() : decode(kv.scan(table, Keys.end(table), limit, true));
+  }
+
+  private static List<Order> decode(List<KeyValues.Entry> rows) {
+    List<Order> out = new ArrayList<>(rows.size());
+    for (KeyValues.Entry e : rows) {
+      out.add(OrderTables.decodeOrder(new Keys.Reader(e.key()).i64(), e.value()));
     }
     return out;
   }
 
-  public long count() {
-    return byId.size();
+  public boolean recorded(KeyValues kv, long catalogSeq) {
+    return OrderTables.order(kv, catalogSeq) != null;
   }
 
-  public long confirmedCount() {
-    return confirmed;
+  public String digest(KeyValues kv) {
+    OrderMeta m = OrderTables.meta(kv);
+    return StateHash.digest(m.count() + "|" + m.confirmed() + "|" + m.rejected() + "|" + m.watermark() + "|"
+        + m.hash() + "|" + m.clockMillis());
   }
 
-  public long rejectedCount() {
-    return rejected;
-  }
-
-  /** Every catalog reservation up to this sequence number has its order here. */
-  public long reconciledThroughSeq() {
-    return reconciledThroughSeq;
-  }
-
-  public boolean recorded(long catalogSeq) {
-    return byId.containsKey(catalogSeq);
-  }
-
-  public String digest() {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      String summary = byId.size() + "|" + confirmed + "|" + rejected + "|" + reconciledThroughSeq + "|" + hash;
-      return HexFormat.of().formatHex(sha.digest(summary.getBytes(StandardCharsets.UTF_8)), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  // ---------------------------------------------------------------- snapshots
-
-  /** The orders in id order. */
-  public Snapshot snapshot() {
-    return new Snapshot(List.copyOf(byId.values()));
-  }
-
-  /**
-   * The log a snapshot holds. Snapshots written before ids were reservation sequence numbers numbered
-   * orders in recording order; such an order takes its reservation's number here, as every replica
-   * replaying the same snapshot and log does.
-   */
-  public static OrderLog restore(Snapshot snapshot, long maxOrders) {
-    OrderLog log = new OrderLog(maxOrders);
-    for (Order o : snapshot.orders()) {
-      Order order = o.id() == o.catalogSeq() ? o : o.renumbered();
-      if (order.id() <= 0 || log.byKey.containsKey(order.key()) || log.byId.containsKey(order.id())) {
-        throw new IllegalStateException("snapshot orders are not unique by key and reservation at order " + o.id());
+  /** Recomputes the counters and hash from the orders (a full scan): the problems found, none when whole. */
+  public List<String> verify(KeyValues kv) {
+    List<String> problems = new ArrayList<>();
+    OrderMeta m = OrderTables.meta(kv);
+    long count = 0;
+    long confirmed = 0;
+    long hash = 0;
+    long watermark = 0;
+    for (List<Order> page = page(kv, 0, 4096); !page.isEmpty();
+         page = page(kv, page.get(page.size() - 1).id(), 4096)) {
+      for (Order o : page) {
+        count++;
+        confirmed += o.confirmed() ? 1 : 0;
+        hash += StateHash.of(canonical(o));
+        if (o.id() == watermark + 1) {
+          watermark++;
+        }
+        if (o.id() != o.catalogSeq()) {
+          problems.add("order " + o.id() + " records reservation " + o.catalogSeq());
+        }
       }
-      log.add(order);
     }
-    return log;
+    if (count != m.count() || confirmed != m.confirmed() || hash != m.hash() || watermark != m.watermark()) {
+      problems.add("the orders give count " + count + ", confirmed " + confirmed + ", watermark " + watermark
+          + ", hash " + hash + "; the meta record says " + m);
+    }
+    return problems;
   }
-
-  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-  private static final long FNV_PRIME = 0x100000001b3L;
 
   static String canonical(Order o) {
     return o.id() + "|" + o.key() + "|" + o.item() + "|" + o.quantity() + "|" + o.status() + "|" + o.unitCost()
         + "|" + o.catalogSeq() + "|" + o.placedAtMillis();
-  }
-
-  private static long mix(long hash, String text) {
-    long h = hash;
-    for (int i = 0; i < text.length(); i++) {
-      h ^= text.charAt(i);
-      h *= FNV_PRIME;
-    }
-    return h;
   }
 }

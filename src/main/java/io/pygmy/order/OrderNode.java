@@ -1,9 +1,11 @@
 package io.pygmy.order;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.pygmy.cluster.NodeIdentity;
 import io.pygmy.cluster.NodeStatus;
+import io.pygmy.cluster.PeerCheckpoints;
 import io.pygmy.config.ClusterConfig;
 import io.pygmy.config.NodeAddress;
 import io.pygmy.config.Service;
@@ -13,12 +15,14 @@ import io.pygmy.http.ErrorCode;
 import io.pygmy.http.Health;
 import io.pygmy.http.HttpServers;
 import io.pygmy.http.HttpTransport;
+import io.pygmy.http.Json;
 import io.pygmy.http.Requests;
 import io.pygmy.http.ServerTiming;
 import io.pygmy.metrics.NodeMetrics;
 import io.pygmy.raft.PeerLogs;
 import io.pygmy.raft.RaftReplica;
 import io.pygmy.raft.RaftSetup;
+import io.pygmy.raft.Stores;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,8 +61,8 @@ public final class OrderNode implements AutoCloseable {
   private OrderNode(ClusterConfig config, NodeAddress node, Path dataDir) throws IOException {
     this.settings = config.settings();
     this.identity = NodeIdentity.of(node);
-    this.stateMachine = new OrderStateMachine(settings.maxReservations());
-    settings.heapWarning(Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
+    this.stateMachine = new OrderStateMachine(settings.keyRetentionMillis(), Stores.rocksDb(settings),
+        new PeerCheckpoints(config.nodes(Service.ORDER), node, settings), settings.snapshotEveryLogBytes());
     var group = RaftSetup.group(Service.ORDER, config.nodes(Service.ORDER));
     this.transport = new HttpTransport(Duration.ofMillis(Math.max(100, settings.raftWriteTimeoutMillis() / 4)));
     this.replica = RaftReplica.start(node, group, stateMachine, settings, dataDir.resolve("raft"),
@@ -112,12 +116,27 @@ public final class OrderNode implements AutoCloseable {
         ctx.json(reads.byKey(key).orElseThrow(() -> ApiException.notFound("no order with key " + key)));
         return;
       }
-      int limit = Math.min(settings.maxRecentOrders(),
-          Requests.positiveInt(ctx.queryParamAsClass("recent", String.class).getOrDefault("20"), "recent"));
-      ctx.json(Map.of("orders", reads.recent(limit)));
+      String recent = ctx.queryParam("recent");
+      if (recent != null) {
+        ctx.json(Map.of("orders", reads.recent(Math.min(settings.maxRecentOrders(),
+            Requests.positiveInt(recent, "recent")))));
+        return;
+      }
+      long after = Requests.nonNegativeLong(ctx.queryParamAsClass("after", String.class).getOrDefault("0"), "after");
+      int limit = Requests.positiveInt(ctx.queryParamAsClass("limit", String.class)
+          .getOrDefault(Integer.toString(settings.maxRecentOrders())), "limit");
+      if (limit > settings.maxRecentOrders()) {
+        throw ApiException.badRequest("'limit' must be in 1.." + settings.maxRecentOrders());
+      }
+      List<Order> page = reads.page(after, limit);
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      body.set("orders", Json.MAPPER.valueToTree(page));
+      body.put("next", page.size() < limit ? null : page.get(page.size() - 1).id()); // null on the last page
+      ctx.contentType("application/json").result(Json.bytes(body));
     });
     app.get("/status", ctx -> ctx.json(status()));
     app.get("/internal/raft/log", ctx -> ctx.json(replica.logPosition()));
+    app.get(PeerCheckpoints.PATH, ctx -> PeerCheckpoints.serve(ctx, stateMachine));
     Health.routes(app, () -> Health.replica(replica.status()));
   }
 
@@ -157,13 +176,13 @@ public final class OrderNode implements AutoCloseable {
 
   public NodeStatus status() {
     Map<String, Object> details = new LinkedHashMap<>();
-    stateMachine.inspect(log -> {
-      details.put("orders", log.count());
-      details.put("confirmed", log.confirmedCount());
-      details.put("rejected", log.rejectedCount());
-      details.put("reconciledThroughSeq", log.reconciledThroughSeq());
-      return null;
-    });
+    OrderMeta meta = stateMachine.inspect(stateMachine.log()::meta);
+    details.put("orders", meta.count());
+    details.put("confirmed", meta.confirmed());
+    details.put("rejected", meta.rejected());
+    details.put("reconciledThroughSeq", meta.watermark());
+    details.put("storeBytes", stateMachine.storeBytes());
+    details.putAll(stateMachine.snapshotTimes().toMap());
     details.put("catalogLeader", reservations.leaderHint());
     details.put("electionsForGoneLeader", replica.electionsStartedForGoneLeader());
     return identity.status(replica.status(), details);

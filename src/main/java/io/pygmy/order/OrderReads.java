@@ -64,6 +64,12 @@ public final class OrderReads {
     return read(new OrderQuery.Recent(limit)).orders();
   }
 
+  /** Orders with ids above {@code afterId}, oldest first: every answered order, each page once. */
+  public List<Order> page(long afterId, int limit) {
+    catchUp();
+    return read(new OrderQuery.Page(afterId, limit)).orders();
+  }
+
   public OrderView summary() {
     catchUp();
     return read(new OrderQuery.Summary());
@@ -103,7 +109,7 @@ public final class OrderReads {
 
   private void recordMissing(List<Reservation> reservations) {
     List<Reservation> missing = reservations.stream()
-        .filter(r -> !localLog.inspect(log -> log.recorded(r.seq()))).toList();
+        .filter(r -> !localLog.inspect(state -> localLog.log().recorded(state, r.seq()))).toList();
     List<OrderReply> replies = coordinator.recordAll(missing);
     for (int i = 0; i < replies.size(); i++) {
       if (replies.get(i).outcome() != OrderReply.Outcome.OK) {

@@ -68,11 +68,11 @@ public final class Reconciler {
         unrecordedLastPass = Set.of();
         return;
       }
-      long watermark = localLog.inspect(OrderLog::reconciledThroughSeq);
+      long watermark = localLog.inspect(state -> localLog.log().meta(state).watermark());
       CatalogView view = Json.read(RaftCalls.read(catalog,
           Json.bytes(new CatalogQuery.ReservationsAfterQuery(watermark, batchSize)), "reservations after " + watermark),
           CatalogView.class);
-      Pass pass = decide(view.reservations(), seq -> localLog.inspect(log -> log.recorded(seq)), unrecordedLastPass);
+      Pass pass = decide(view.reservations(), seq -> localLog.inspect(state -> localLog.log().recorded(state, seq)), unrecordedLastPass);
       List<Reservation> now = pass.recordNow();
       List<OrderReply> replies = coordinator.recordAll(now); // nothing to write for none
       for (int i = 0; i < now.size(); i++) {

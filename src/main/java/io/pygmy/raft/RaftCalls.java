@@ -27,6 +27,8 @@ public final class RaftCalls {
   private static final Logger LOG = LoggerFactory.getLogger(RaftCalls.class);
   /** Marks a state machine's structured refusal inside Ratis' exception message. */
   static final String REJECTION_MARK = "PYGMY-REJECTION:";
+  /** Marks a query the state machine refused as malformed (a bad cursor, say): answered 400, not 500. */
+  static final String BAD_QUERY_MARK = "PYGMY-BAD-QUERY:";
 
   private RaftCalls() {}
 

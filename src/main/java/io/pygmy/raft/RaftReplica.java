@@ -135,6 +135,11 @@ public final class RaftReplica implements AutoCloseable {
         throw RaftCalls.unavailable("read on " + self, unwrap(error));
       }
       if (!r.isSuccess() && r.getException() instanceof StateMachineException sme) {
+        String m = String.valueOf(sme.getMessage());
+        int bad = m.indexOf(RaftCalls.BAD_QUERY_MARK);
+        if (bad >= 0) {
+          throw ApiException.badRequest(m.substring(bad + RaftCalls.BAD_QUERY_MARK.length()));
+        }
         throw new ApiException(ErrorCode.INTERNAL, "query failed on " + self + ": " + sme.getMessage());
       }
       return RaftCalls.content(r, "read on " + self);
@@ -240,8 +245,9 @@ public final class RaftReplica implements AutoCloseable {
         }
         // Stuck looks like: a follower in a term some leader won (term > 0), with nothing in its log, and
         // no snapshot being installed. (Ratis may not report the leader's id to such a follower.)
+        boolean installing = d.getStateMachine() instanceof StoreStateMachine store && store.installingCheckpoint();
         boolean stuckLooking = info.isFollower() && info.getCurrentTerm() > 0 && !self.equals(leader)
-            && !lifeCycle.isPausingOrPaused();
+            && !lifeCycle.isPausingOrPaused() && !installing;
         if (!stuckLooking) {
           stuckSince = 0;
           continue;

@@ -75,8 +75,8 @@ public final class RaftSetup {
 
     // Durability: every acknowledged entry is fsync'd on a majority (Ratis syncs before it acks an append).
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
-    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(s.raftLogSegmentBytes()));
+    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(1 << 20, s.raftLogSegmentBytes())));
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.setPurgeGap(p, Math.max(1, s.snapshotEveryEntries() / 4));
     // Keep some log behind each snapshot, so a replica that was down briefly catches up from the log.
@@ -84,8 +84,12 @@ public final class RaftSetup {
 
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
-    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
-    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+    // A follower behind the leader's purged log is told to install a snapshot, and downloads a checkpoint
+    // of a peer's store itself (StoreStateMachine), rather than Ratis copying snapshot files.
+    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
+    // Bounded heap: at most this much of the log is cached (Ratis' default is six segments, up to 200 MB).
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf("24MB"));
     // A follower that comes back is contacted within half a second: Ratis' default backs off to 5 s
     // between attempts after 30 failures, which a replica down for about twenty seconds has had. Same
     // horizon as the default (10,000 x 0.5 s, about 80 minutes).

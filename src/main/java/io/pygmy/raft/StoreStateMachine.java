@@ -1,54 +1,76 @@
 package io.pygmy.raft;
 
-import io.pygmy.http.Json;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.File;
+import io.pygmy.storage.KeyValueStore;
+import io.pygmy.storage.KeyValues;
+import io.pygmy.storage.ReadView;
+import io.pygmy.storage.StagedWrites;
+import io.pygmy.storage.StorageException;
+import io.pygmy.storage.Values;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.apache.ratis.io.MD5Hash;
+import java.util.function.Function;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
-import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
-import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
-import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Ratis adapter both tiers share: it decodes log entries and queries, holds the lock around the
- * pure core, tracks the applied index, and writes and loads snapshots. Subclasses only translate
- * bytes to core calls and back.
+ * The Ratis adapter both tiers share. The state lives in a key-value store under the group's state machine
+ * directory ({@code sm/kv}); each committed entry is applied as one atomic batch that also records the
+ * entry's term and index, so after a crash the store says exactly where it stands and Ratis replays the
+ * rest of its log. The Raft log is the durability: batches are not fsync'd one by one, and a snapshot is
+ * only {@link KeyValueStore#sync()} plus that index (milliseconds, on the apply thread), after which Ratis
+ * may purge the log up to it. A follower that fell behind the leader's log installs a checkpoint of a
+ * peer's store ({@link CheckpointInstall}). Subclasses only translate bytes to core calls and back.
  *
- * <p>Concurrency: Ratis applies entries one at a time on its updater thread (write lock); queries and
- * snapshots run concurrently on other threads (read lock).
+ * <p>Concurrency: Ratis applies entries one at a time on its updater thread; queries read consistent
+ * store views on other threads. The lock only guards the store itself, which a checkpoint install replaces.
  */
 public abstract class StoreStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(StoreStateMachine.class);
+  /** The key under which each batch records the entry it applied; the cores use tags from 'A' on. */
+  static final byte[] APPLIED_KEY = {0x01};
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
-  private volatile RaftLog raftLog;
+  private final StoreFactory storeFactory;
+  private final CheckpointSource checkpointSource;
+  private final SimpleStateMachineStorage legacyStorage = new SimpleStateMachineStorage();
+  private final SnapshotTimes snapshotTimes = new SnapshotTimes();
+  private final long snapshotEveryLogBytes;
+  private long bytesSinceSnapshot;
+  private volatile boolean snapshotAsked;
+  private volatile KeyValueStore store;
+  private volatile TermIndex snapshot;
+  private CheckpointInstall install;
+
+  /** Opens the store kept in a directory: RocksDB in production. */
+  @FunctionalInterface
+  public interface StoreFactory {
+    KeyValueStore open(Path dir);
+  }
 
   /**
    * The outcome of applying one entry: the reply bytes, and a future that must complete before anyone
@@ -60,77 +82,89 @@ public abstract class StoreStateMachine extends BaseStateMachine {
     }
   }
 
-  /** Called under the read lock: a JSON reply refusing a command without logging it, or empty. */
-  protected abstract Optional<byte[]> rejectBeforeLogging(byte[] command);
-
   /**
-   * Called under the read lock on the leader, for a command about to be logged: what
-   * {@link #beforeAppend} will need, or null when it has nothing to do for this command.
+   * @param snapshotEveryLogBytes command bytes applied after which a snapshot is asked for, so large
+   *     entries (seed parts, big batches) bound the log on disk as well as the entry count does
    */
-  protected Object prepareAppend(byte[] command) {
+  protected StoreStateMachine(StoreFactory storeFactory, CheckpointSource checkpointSource,
+                              long snapshotEveryLogBytes) {
+    this.storeFactory = storeFactory;
+    this.checkpointSource = checkpointSource;
+    this.snapshotEveryLogBytes = snapshotEveryLogBytes;
+  }
+
+  /** A JSON reply refusing a command without logging it, or empty. */
+  protected abstract Optional<byte[]> rejectBeforeLogging(KeyValues state, byte[] command);
+
+  /** On the leader, for a command about to be logged: what {@link #beforeAppend} needs, or null. */
+  protected Object prepareAppend(KeyValues state, byte[] command) {
     return null;
   }
 
   /**
    * Called on the leader in log order, just before a prepared command is appended at {@code index},
-   * while Ratis holds its log's write lock: it must be quick and must not block. It runs for entries
-   * that may never commit (the leader can lose its term first), so it may only do what is harmless then.
-   * A failure here is logged and the entry appended anyway.
+   * while Ratis holds its log's write lock: quick, never blocking, harmless if the entry never commits.
    */
   protected void beforeAppend(Object prepared, long index) {}
 
-  /** Called under the write lock, once per committed entry, in log order, on every replica. */
-  protected abstract Applied applyCommand(byte[] command, long index);
-
-  /** Called under the read lock. {@code version} is the log index the state reflects. */
-  protected abstract byte[] answer(byte[] query, long version);
-
-  /** Called under the read lock: an immutable copy of the state, written out after the lock is released. */
-  protected abstract Object snapshotState();
-
   /**
-   * Called under the write lock: replaces the state with the snapshot's, read from {@code snapshotJsonOrNull},
-   * or with the empty state when null.
+   * Applies one committed entry into {@code batch}, once per entry, in log order, on every replica. A
+   * command the core refuses yields a refusal reply; an exception here (a bug, or bytes that do not
+   * decode) drops the batch and answers {@link #refusedReply}, the same on every replica.
    */
-  protected abstract void restoreState(InputStream snapshotJsonOrNull) throws IOException;
+  protected abstract Applied applyCommand(StagedWrites batch, byte[] command, long index);
+
+  /** The reply to an entry whose apply threw: a refusal naming why. */
+  protected abstract byte[] refusedReply(String why);
+
+  /** Answers a query from a consistent view; {@code version} is the log index the view reflects. */
+  protected abstract byte[] answer(KeyValues state, byte[] query, long version);
+
+  /** Loads a JSON snapshot written before state moved to the store into {@code store} (an upgrade). */
+  protected abstract void importLegacySnapshot(InputStream json, KeyValueStore store) throws IOException;
+
+  /** Problems in a store's content (a checkpoint about to be installed); none when it is whole. */
+  protected abstract List<String> verify(KeyValues state);
+
+  /** Called after a checkpoint replaced the whole state (drop anything derived from the old one). */
+  protected void stateReplaced() {}
 
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(server, groupId, raftStorage);
     getLifeCycle().startAndTransition(() -> {
-      storage.init(raftStorage);
-      loadLatestSnapshot();
+      legacyStorage.init(raftStorage);
+      open(raftStorage.getStorageDir().getStateMachineDir().toPath());
     }, IOException.class);
   }
 
   /**
-   * Ratis pauses the state machine before it installs a snapshot sent by the leader, and checks that it
-   * did pause; {@link BaseStateMachine} leaves these lifecycle transitions to us.
+   * Opens the store under the group's state machine directory, upgrading a JSON snapshot of the release
+   * before the store existed. Ratis calls it through {@link #initialize}; tests and tools that drive the
+   * state machine without a Raft server call it directly.
    */
-  @Override
-  public void pause() {
-    lock.writeLock().lock();
-    try {
-      getLifeCycle().transition(LifeCycle.State.PAUSING);
-      getLifeCycle().transition(LifeCycle.State.PAUSED);
-    } finally {
-      lock.writeLock().unlock();
+  public void open(Path smDir) throws IOException {
+    install = new CheckpointInstall(smDir, storeFactory, checkpointSource, this::verifyAndRead);
+    store = install.openLive();
+    new LegacyUpgrade(legacyStorage, smDir).runIfNeeded(store, this::importLegacySnapshot,
+        ti -> commitApplied(store, ti));
+    TermIndex applied = appliedIn(store.latest());
+    if (applied != null) {
+      setLastAppliedTermIndex(applied);
+      snapshot = applied;
+      LOG.info("state machine store at {} holds entries up to {}", smDir, applied);
     }
   }
 
-  /** Ratis calls this after installing a snapshot sent by the leader: load it and run again. */
   @Override
-  public void reinitialize() throws IOException {
-    loadLatestSnapshot();
-    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
-      getLifeCycle().transition(LifeCycle.State.STARTING);
-      getLifeCycle().transition(LifeCycle.State.RUNNING);
-    }
+  public SnapshotInfo getLatestSnapshot() {
+    TermIndex s = snapshot;
+    return s == null ? null : new FileListSnapshotInfo(List.of(), s);
   }
 
   @Override
   public SimpleStateMachineStorage getStateMachineStorage() {
-    return storage;
+    return legacyStorage;
   }
 
   @Override
@@ -139,17 +173,15 @@ public abstract class StoreStateMachine extends BaseStateMachine {
     byte[] command = request.getMessage().getContent().toByteArray();
     Optional<byte[]> rejection;
     Object prepared = null;
-    lock.readLock().lock();
     try {
-      rejection = rejectBeforeLogging(command);
+      rejection = read(state -> rejectBeforeLogging(state, command));
       if (rejection.isEmpty()) {
         prepared = prepareQuietly(command);
       }
+    } catch (StorageException e) {
+      throw new IOException("cannot read the state to check a command", e);
     } catch (RuntimeException e) {
-      rejection = Optional.of(("{\"outcome\":\"INVALID\",\"message\":\"malformed command\"}")
-          .getBytes(StandardCharsets.UTF_8));
-    } finally {
-      lock.readLock().unlock();
+      rejection = Optional.of(refusedReply("malformed command"));
     }
     rejection.ifPresent(json -> trx.setException(
         new StateMachineException(RaftCalls.REJECTION_MARK + new String(json, StandardCharsets.UTF_8))));
@@ -159,7 +191,7 @@ public abstract class StoreStateMachine extends BaseStateMachine {
 
   private Object prepareQuietly(byte[] command) {
     try {
-      return prepareAppend(command);
+      return read(state -> prepareAppend(state, command));
     } catch (RuntimeException e) {
       LOG.warn("preparing the append of a command failed; it is appended without: {}", e.toString());
       return null;
@@ -181,124 +213,253 @@ public abstract class StoreStateMachine extends BaseStateMachine {
   }
 
   private RaftLog raftLog() throws IOException {
-    RaftLog log = raftLog;
-    if (log == null) {
-      log = getServer().join().getDivision(getGroupId()).getRaftLog();
-      raftLog = log;
-    }
-    return log;
+    return getServer().join().getDivision(getGroupId()).getRaftLog();
   }
 
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     var entry = trx.getLogEntry();
-    TermIndex termIndex = TermIndex.valueOf(entry);
-    byte[] command = entry.getStateMachineLogEntry().getLogData().toByteArray();
-    Applied applied;
-    lock.writeLock().lock();
-    try {
-      applied = applyCommand(command, termIndex.getIndex());
-      updateLastAppliedTermIndex(termIndex);
-    } catch (Throwable t) {
-      // A committed entry that cannot be applied means this replica's state can no longer be trusted.
-      // Stop now rather than diverge from its peers; the log is intact for a post-mortem.
-      LOG.error("FATAL: cannot apply log entry {}; halting this replica", termIndex, t);
-      Runtime.getRuntime().halt(70);
-      throw t;
-    } finally {
-      lock.writeLock().unlock();
-    }
+    Applied applied = applyEntry(TermIndex.valueOf(entry), entry.getStateMachineLogEntry().getLogData().toByteArray());
     byte[] reply = applied.reply();
-    return applied.before().thenApply(ignored -> Message.valueOf(
-        org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(reply)));
+    return applied.before().thenApply(ignored -> Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
+  }
+
+  /**
+   * Applies one committed entry as one atomic batch that also records its term and index. Ratis calls it
+   * through {@link #applyTransaction}, on its apply thread; tests and tools without a Raft server call it
+   * directly, one entry at a time.
+   */
+  public Applied applyEntry(TermIndex termIndex, byte[] command) {
+    KeyValueStore kv = store;
+    StagedWrites batch = kv.stage();
+    Applied applied;
+    try {
+      applied = applyCommand(batch, command, termIndex.getIndex());
+    } catch (StorageException e) {
+      throw halt(termIndex, e);
+    } catch (RuntimeException | AssertionError e) {
+      // Deterministic: the same bytes on the same state throw the same way on every replica.
+      LOG.error("entry {} could not be applied and is refused; the state is unchanged", termIndex, e);
+      batch.clear();
+      applied = Applied.now(refusedReply("the entry could not be applied: " + e));
+    }
+    try {
+      putApplied(batch, termIndex);
+      kv.commit(batch);
+    } catch (RuntimeException e) {
+      throw halt(termIndex, e);
+    }
+    updateLastAppliedTermIndex(termIndex);
+    snapshotTimes.applied();
+    bytesSinceSnapshot += command.length;
+    if (bytesSinceSnapshot >= snapshotEveryLogBytes && !snapshotAsked) {
+      askForSnapshot();
+    }
+    return applied;
+  }
+
+  /** Entries without state machine data (configuration, a new leader's first entry) move the index too. */
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    TermIndex ti = TermIndex.valueOf(term, index);
+    try {
+      commitApplied(store, ti);
+    } catch (RuntimeException e) {
+      throw halt(ti, e);
+    }
+    super.notifyTermIndexUpdated(term, index);
+  }
+
+  /** A replica whose store fails cannot trust its state: stop now rather than diverge; the log is intact. */
+  private static RuntimeException halt(TermIndex at, Throwable t) {
+    LOG.error("FATAL: the state machine store failed at entry {}; halting this replica", at, t);
+    Runtime.getRuntime().halt(70);
+    return new IllegalStateException(t);
   }
 
   @Override
   public CompletableFuture<Message> query(Message request) {
-    lock.readLock().lock();
     try {
-      byte[] answer = answer(request.getContent().toByteArray(), getLastAppliedTermIndex().getIndex());
-      return CompletableFuture.completedFuture(Message.valueOf(
-          org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(answer)));
+      byte[] answer = read(state -> answer(state, request.getContent().toByteArray(), appliedIndex(state)));
+      return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(answer)));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(RaftCalls.BAD_QUERY_MARK + e.getMessage()));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Runs {@code read} on a consistent view of the current state (status, metrics, local reads). */
+  protected final <T> T read(Function<KeyValues, T> read) {
+    lock.readLock().lock();
+    try (ReadView view = store.view()) {
+      return read.apply(view);
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** Runs {@code read} against the current state under the read lock, for local status and metrics. */
-  protected final <T> T withReadLock(java.util.function.Supplier<T> read) {
+  /** The log index a view's state reflects (-1 before the first entry). */
+  protected static long appliedIndex(KeyValues state) {
+    TermIndex ti = appliedIn(state);
+    return ti == null ? -1 : ti.getIndex();
+  }
+
+  @Override
+  public long takeSnapshot() {
+    TermIndex last = getLastAppliedTermIndex();
+    if (last == null || last.getIndex() < 0) {
+      return RaftLog.INVALID_LOG_INDEX;
+    }
+    long started = System.nanoTime();
+    store.sync(); // everything applied up to `last` is durable: Ratis may purge the log up to it
+    snapshot = last;
+    bytesSinceSnapshot = 0;
+    snapshotAsked = false;
+    snapshotTimes.took(started, System.nanoTime());
+    LOG.debug("snapshot at {}: store synced in {} us", last, (System.nanoTime() - started) / 1000);
+    return last.getIndex();
+  }
+
+  /** Asks this replica's own server for a snapshot (the log grew by bytes, not by entries). */
+  private void askForSnapshot() {
+    if (!getServer().isDone()) {
+      return; // not running under a Ratis server (a test applying entries directly)
+    }
+    snapshotAsked = true;
+    try {
+      RaftServer server = getServer().join();
+      server.snapshotManagementAsync(SnapshotManagementRequest.newCreate(ClientId.randomId(), server.getId(),
+          getGroupId(), 0, 60_000)).whenComplete((reply, error) -> {
+            if (error != null || !reply.isSuccess()) {
+              snapshotAsked = false;
+              LOG.warn("asking for a snapshot failed: {}", error != null ? error.toString() : reply.getException());
+            }
+          });
+    } catch (RuntimeException e) {
+      snapshotAsked = false;
+      LOG.warn("asking for a snapshot failed: {}", e.toString());
+    }
+  }
+
+  /** How long snapshots took and held up the apply thread (status, the soak bench). */
+  public SnapshotTimes snapshotTimes() {
+    return snapshotTimes;
+  }
+
+  /**
+   * Writes a checkpoint of this replica's store to {@code out}, for a peer that must install one. The
+   * store is held only while the checkpoint is cut (hard links, milliseconds); streaming it holds nothing.
+   */
+  public void writeCheckpoint(OutputStream out) throws IOException {
+    CheckpointInstall.Outgoing cut;
     lock.readLock().lock();
     try {
-      return read.get();
+      cut = install.cut(store);
     } finally {
       lock.readLock().unlock();
+    }
+    install.send(cut, out);
+  }
+
+  /** Bytes this replica's store takes on disk. */
+  public long storeBytes() {
+    lock.readLock().lock();
+    try {
+      return store.diskBytes();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- installing a peer's checkpoint
+
+  @Override
+  public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto role, TermIndex firstInLog) {
+    String leader = role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8();
+    return install.download(leader, firstInLog);
+  }
+
+  /** Whether a peer's checkpoint is being downloaded or waits to be swapped in. */
+  public boolean installingCheckpoint() {
+    CheckpointInstall i = install;
+    return i != null && i.inProgress();
+  }
+
+  private TermIndex verifyAndRead(KeyValues state) {
+    List<String> problems = verify(state);
+    if (!problems.isEmpty()) {
+      throw new StorageException("the checkpoint is inconsistent: " + problems);
+    }
+    return appliedIn(state);
+  }
+
+  /** Ratis pauses the state machine before a downloaded checkpoint is loaded, and checks that it paused. */
+  @Override
+  public void pause() {
+    lock.writeLock().lock();
+    try {
+      getLifeCycle().transition(LifeCycle.State.PAUSING);
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Ratis calls this (on the apply thread) once a checkpoint is downloaded: swap it in and run again. */
+  @Override
+  public void reinitialize() throws IOException {
+    lock.writeLock().lock();
+    try {
+      Optional<KeyValueStore> replaced = install.swapIn(store);
+      if (replaced.isPresent()) {
+        store = replaced.get();
+        TermIndex applied = appliedIn(store.latest());
+        setLastAppliedTermIndex(applied);
+        snapshot = applied;
+        stateReplaced();
+        LOG.info("installed a peer's checkpoint: state up to {}", applied);
+      }
+      if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+      }
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 
   @Override
-  public long takeSnapshot() throws IOException {
-    Object state;
-    TermIndex last;
-    lock.readLock().lock();
-    try {
-      state = snapshotState();
-      last = getLastAppliedTermIndex();
-    } finally {
-      lock.readLock().unlock();
-    }
-    if (last == null || last.getIndex() < 0) {
-      return -1;
-    }
-    File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-    Path tmp = file.toPath().resolveSibling(file.getName() + ".tmp");
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-      Json.MAPPER.writeValue(out, state);
-    }
-    // Ratis purges the log up to this snapshot, so it must be on disk before it is announced.
-    force(tmp, StandardOpenOption.WRITE);
-    Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-    // The digest is checked at load, so a torn digest file would stop the replica: it goes to disk too,
-    // then the directory, which makes both new names durable.
-    force(MD5FileUtil.getDigestFileForFile(file).toPath(), StandardOpenOption.WRITE);
-    force(file.toPath().getParent(), StandardOpenOption.READ);
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
-    LOG.info("snapshot at {} written to {}", last, file);
-    return last.getIndex();
-  }
-
-  /** fsync of a file, or of a directory (opened for reading), whose entries are synced through it. */
-  private static void force(Path path, StandardOpenOption mode) throws IOException {
-    try (FileChannel channel = FileChannel.open(path, mode)) {
-      channel.force(true);
-    }
-  }
-
-  private void loadLatestSnapshot() throws IOException {
-    SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+  public void close() throws IOException {
     lock.writeLock().lock();
     try {
-      if (snapshot == null) {
-        restoreState(null);
-        return;
+      if (store != null) {
+        store.close();
       }
-      Path path = snapshot.getFile().getPath();
-      MD5Hash md5 = snapshot.getFile().getFileDigest();
-      if (md5 != null) {
-        MD5FileUtil.verifySavedMD5(path.toFile(), md5);
-      }
-      // Drop the current state first, and parse from the stream rather than from a copy of the file: the
-      // heap never holds two copies of the state, or the state and its JSON.
-      restoreState(null);
-      try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-        restoreState(in);
-      }
-      setLastAppliedTermIndex(snapshot.getTermIndex());
-      LOG.info("state loaded from snapshot {}", snapshot.getTermIndex());
     } finally {
       lock.writeLock().unlock();
     }
+    super.close();
+  }
+
+  // ---------------------------------------------------------------- the applied index in the store
+
+  static TermIndex appliedIn(KeyValues state) {
+    byte[] v = state.get(APPLIED_KEY);
+    if (v == null) {
+      return null;
+    }
+    Values.Reader r = Values.reader(v);
+    return TermIndex.valueOf(r.varlong(), r.varlong());
+  }
+
+  static void putApplied(StagedWrites batch, TermIndex ti) {
+    batch.put(APPLIED_KEY, Values.writer().varlong(ti.getTerm()).varlong(ti.getIndex()).build());
+  }
+
+  private static void commitApplied(KeyValueStore kv, TermIndex ti) {
+    StagedWrites batch = kv.stage();
+    putApplied(batch, ti);
+    kv.commit(batch);
   }
 }

@@ -6,6 +6,9 @@ import io.pygmy.catalog.InvalidationFanout.Frontend;
 import io.pygmy.catalog.InvalidationFanout.SendResult;
 import io.pygmy.config.Settings;
 import io.pygmy.http.Json;
+import io.pygmy.raft.CheckpointSource;
+import io.pygmy.storage.MemoryStore;
+import io.pygmy.storage.StagedWrites;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +28,8 @@ class CatalogStateMachineTest {
   InvalidationFanoutTest.FakeSender sender;
   InvalidationFanout fanout;
   CatalogStateMachine machine;
+  /** The store the state machine's commands apply to: this test drives the apply path itself, as Ratis would. */
+  MemoryStore store;
 
   @BeforeEach
   void setUp() {
@@ -34,14 +39,20 @@ class CatalogStateMachineTest {
     fanout = new InvalidationFanout(sender, scheduler, clock, 1000, 20, 16, true);
     scheduler.advanceMillis(1000); // past the startup grace
     fanout.heartbeat(F1);
-    machine = new CatalogStateMachine(CatalogLimits.from(Settings.defaults()), fanout);
+    store = new MemoryStore();
+    machine = new CatalogStateMachine(CatalogLimits.from(Settings.defaults()), fanout, dir -> store,
+        CheckpointSource.NONE, Long.MAX_VALUE);
     apply(1, new CatalogCommand.Seed(List.of(new Book(1, "A book", "ds", 100, 10),
         new Book(2, "Another", "gs", 50, 10), new Book(3, "A third", "cooking", 5, 10))));
-    sender.complete(0, SendResult.ACKED);
+    // A seed sends no invalidation: no read is answered before the catalog is seeded, so no cache holds a book.
+    assertThat(sender.calls).isEmpty();
   }
 
   private CompletableFuture<?> apply(long index, CatalogCommand command) {
-    return machine.applyCommand(Json.bytes(command), index).before();
+    StagedWrites batch = store.stage();
+    CompletableFuture<?> before = machine.applyCommand(batch, Json.bytes(command), index).before();
+    store.commit(batch);
+    return before;
   }
 
   @Test
@@ -51,7 +62,7 @@ class CatalogStateMachineTest {
     assertThat(machine.published(1)).as("the seed was invalidated").isDone();
     CompletableFuture<Void> read = machine.published(2);
     assertThat(read).as("a read reflecting the buy").isNotDone();
-    sender.complete(1, SendResult.ACKED);
+    sender.complete(0, SendResult.ACKED);
     assertThat(read).isDone();
     assertThat(acked).isDone();
     assertThat(machine.published(5)).isDone();
@@ -74,7 +85,7 @@ class CatalogStateMachineTest {
     CompletableFuture<?> refused = apply(3, new CatalogCommand.Reserve("k2", 1, 1, 0)); // out of stock now
     assertThat(bought).isNotDone();
     assertThat(refused).as("the refusal shows stock 0 before caches dropped the old stock").isNotDone();
-    sender.complete(1, SendResult.ACKED);
+    sender.complete(0, SendResult.ACKED);
     assertThat(bought).isDone();
     assertThat(refused).isDone();
   }
@@ -86,24 +97,27 @@ class CatalogStateMachineTest {
   @Test
   void aBatchIsInvalidatedAsOneWriteCoveringEveryBookItTouched() {
     apply(2, new CatalogCommand.Reserve("old", 3, 1, 0));
-    sender.complete(1, SendResult.ACKED);
+    sender.complete(0, SendResult.ACKED);
     CompletableFuture<?> batch = apply(3, new CatalogCommand.ReserveAll(List.of(
         new CatalogCommand.Reserve("k1", 1, 1, 0), new CatalogCommand.Reserve("k2", 2, 1, 0),
         new CatalogCommand.Reserve("old", 3, 1, 0))));
-    assertThat(sender.calls).hasSize(3);
-    assertThat(sender.calls.get(2).keys()).containsAll(CacheKeys.affectedBy(List.of(
-        machine.inspect(inv -> inv.book(1).orElseThrow()), machine.inspect(inv -> inv.book(2).orElseThrow()),
-        machine.inspect(inv -> inv.book(3).orElseThrow()))));
+    assertThat(sender.calls).hasSize(2);
+    assertThat(sender.calls.get(1).keys()).containsAll(CacheKeys.affectedBy(List.of(
+        book(1), book(2), book(3))));
     assertThat(batch).isNotDone();
-    sender.complete(2, SendResult.ACKED);
+    sender.complete(1, SendResult.ACKED);
     assertThat(batch).isDone();
+  }
+
+  private Book book(int id) {
+    return machine.reads().book(store.latest(), id).orElseThrow();
   }
 
   // ------------------------------------------------------------------ invalidation at append time
 
   /** What the leader does for a command it is about to append at {@code index}. */
   private void append(long index, CatalogCommand command) {
-    Object prepared = machine.inspect(inv -> machine.prepareAppend(Json.bytes(command)));
+    Object prepared = machine.prepareAppend(store.latest(), Json.bytes(command));
     if (prepared != null) {
       machine.beforeAppend(prepared, index);
     }
@@ -112,15 +126,15 @@ class CatalogStateMachineTest {
   @Test
   void theLeaderInvalidatesWhenItAppendsAndTheApplyWaitsForThatAckWithoutSendingAgain() {
     append(2, new CatalogCommand.Reserve("k1", 1, 1, 0));
-    assertThat(sender.calls).as("sent before the entry committed").hasSize(2);
-    assertThat(sender.calls.get(1).index()).isEqualTo(2);
-    assertThat(sender.calls.get(1).keys()).containsExactlyInAnyOrder("item:1", "topic:ds", CacheKeys.ALL);
+    assertThat(sender.calls).as("sent before the entry committed").hasSize(1);
+    assertThat(sender.calls.get(0).index()).isEqualTo(2);
+    assertThat(sender.calls.get(0).keys()).containsExactlyInAnyOrder("item:1", "topic:ds", CacheKeys.ALL);
 
     CompletableFuture<?> acked = apply(2, new CatalogCommand.Reserve("k1", 1, 1, 0));
-    assertThat(sender.calls).as("nothing more to send at apply").hasSize(2);
+    assertThat(sender.calls).as("nothing more to send at apply").hasSize(1);
     assertThat(acked).isNotDone();
     assertThat(machine.published(2)).isNotDone();
-    sender.complete(1, SendResult.ACKED);
+    sender.complete(0, SendResult.ACKED);
     assertThat(acked).isDone();
     assertThat(machine.appliedWithEarlyInvalidation()).isEqualTo(1);
   }
@@ -128,7 +142,7 @@ class CatalogStateMachineTest {
   @Test
   void anInvalidationAckedWhileTheEntryReplicatesLetsTheApplyAnswerAtOnce() {
     append(2, new CatalogCommand.Reserve("k1", 1, 1, 0));
-    sender.complete(1, SendResult.ACKED);
+    sender.complete(0, SendResult.ACKED);
     assertThat(apply(2, new CatalogCommand.Reserve("k1", 1, 1, 0))).isDone();
   }
 
@@ -141,14 +155,14 @@ class CatalogStateMachineTest {
     append(2, new CatalogCommand.Reserve("k1", 1, 1, 0));
     Frontend f2 = new Frontend("frontend-2", "http://f2", "inc-b");
     fanout.heartbeat(f2);
-    sender.complete(1, SendResult.ACKED);
+    sender.complete(0, SendResult.ACKED);
 
     CompletableFuture<?> acked = apply(2, new CatalogCommand.Reserve("k1", 1, 1, 0));
-    assertThat(sender.calls).hasSize(3);
-    assertThat(sender.calls.get(2).target()).isEqualTo(f2);
-    assertThat(sender.calls.get(2).index()).isEqualTo(2);
+    assertThat(sender.calls).hasSize(2);
+    assertThat(sender.calls.get(1).target()).isEqualTo(f2);
+    assertThat(sender.calls.get(1).index()).isEqualTo(2);
     assertThat(acked).isNotDone();
-    sender.complete(2, SendResult.ACKED);
+    sender.complete(1, SendResult.ACKED);
     assertThat(acked).isDone();
   }
 
@@ -157,11 +171,11 @@ class CatalogStateMachineTest {
   void keysTheEarlySendDidNotNameAreInvalidatedAtApply() {
     append(2, new CatalogCommand.Reserve("k1", 1, 1, 0));
     CompletableFuture<?> acked = apply(2, new CatalogCommand.Reserve("other", 2, 1, 0));
-    sender.complete(1, SendResult.ACKED);
-    assertThat(sender.calls).hasSize(3);
-    assertThat(sender.calls.get(2).keys()).as("'all' was sent at append").containsExactlyInAnyOrder("item:2", "topic:gs");
+    sender.complete(0, SendResult.ACKED);
+    assertThat(sender.calls).hasSize(2);
+    assertThat(sender.calls.get(1).keys()).as("'all' was sent at append").containsExactlyInAnyOrder("item:2", "topic:gs");
     assertThat(acked).isNotDone();
-    sender.complete(2, SendResult.ACKED);
+    sender.complete(1, SendResult.ACKED);
     assertThat(acked).isDone();
     assertThat(machine.appliedWithEarlyInvalidation()).as("the shared key 'all' was covered").isEqualTo(1);
   }
@@ -169,7 +183,7 @@ class CatalogStateMachineTest {
   @Test
   void anEntryThatNeverAppliedHereIsForgottenWhenALaterOneApplies() {
     append(2, new CatalogCommand.Reserve("lost", 1, 1, 0));
-    sender.complete(1, SendResult.ACKED);
+    sender.complete(0, SendResult.ACKED);
     // Index 2 was replaced by an entry this replica got through a snapshot; index 3 applies next.
     append(3, new CatalogCommand.Reserve("k3", 3, 1, 0));
     apply(3, new CatalogCommand.Reserve("k3", 3, 1, 0));

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** The catalog's stock rules, one behaviour per test. */
 class InventoryTest {
   /** Small limits so every bound is reachable in a test. */
-  static final CatalogLimits LIMITS = new CatalogLimits(10, 1000, 10_000, 10, 16, 3, 100);
+  static final long RETENTION_MILLIS = 60_000;
+  static final CatalogLimits LIMITS = new CatalogLimits(10, 1000, 10_000, 10, 16, RETENTION_MILLIS, 60_000);
 
   static final Book NETWORKS = new Book(1, "Networks", "distributed-systems", 10, 5);
   static final Book RAFT = new Book(2, "In Search of an Understandable Consensus Algorithm", "distributed-systems", 20, 0);
@@ -33,12 +34,12 @@ class InventoryTest {
     return new Seed(List.of(NETWORKS, RAFT, COOKING));
   }
 
-  static Inventory seeded() {
+  static StoredInventory seeded() {
     return seeded(LIMITS);
   }
 
-  static Inventory seeded(CatalogLimits limits) {
-    Inventory inv = new Inventory(limits);
+  static StoredInventory seeded(CatalogLimits limits) {
+    StoredInventory inv = new StoredInventory(limits);
     assertThat(inv.apply(seedCommand()).reply().outcome()).isEqualTo(Outcome.OK);
     return inv;
   }
@@ -51,17 +52,88 @@ class InventoryTest {
     return new Update(null, item, delta, null);
   }
 
-  static long stock(Inventory inv, int item) {
+  static long stock(StoredInventory inv, int item) {
     return inv.book(item).orElseThrow().stock();
   }
 
   // ------------------------------------------------------------------ seeding
 
   @Nested
+  class SeedingInParts {
+    Seed part(int part, boolean last, int... ids) {
+      return new Seed(IntStream.of(ids).mapToObj(i -> new Book(i, "Book " + i, i % 2 == 0 ? "even" : "odd", i, i))
+          .toList(), part, last);
+    }
+
+    @Test
+    void partsApplyInOrderAndTheLastSeedsTheCatalog() {
+      StoredInventory inv = new StoredInventory(LIMITS);
+      assertThat(inv.apply(part(0, false, 1, 2)).reply().outcome()).isEqualTo(Outcome.OK);
+      assertThat(inv.seeded()).isFalse();
+      assertThat(inv.meta().seedParts()).isEqualTo(1);
+      assertThat(inv.apply(part(1, true, 3)).reply().outcome()).isEqualTo(Outcome.OK);
+      assertThat(inv.seeded()).isTrue();
+      assertThat(inv.all()).extracting(Book::id).containsExactly(1, 2, 3);
+      assertThat(inv.byTopic("odd")).extracting(Book::id).containsExactly(1, 3);
+      assertThat(inv.verify()).isEmpty();
+    }
+
+    @Test
+    void aPartAppliedBeforeIsAReplayAndChangesNothing() {
+      StoredInventory inv = new StoredInventory(LIMITS);
+      inv.apply(part(0, false, 1, 2));
+      String digest = inv.digest();
+      Applied again = inv.apply(part(0, false, 1, 2));
+      assertThat(again.reply().outcome()).isEqualTo(Outcome.OK);
+      assertThat(again.reply().replayed()).isTrue();
+      assertThat(inv.digest()).isEqualTo(digest);
+    }
+
+    @Test
+    void aPartAheadOfItsTurnIsRefused() {
+      StoredInventory inv = new StoredInventory(LIMITS);
+      assertThat(inv.apply(part(1, true, 3)).reply().outcome()).isEqualTo(Outcome.INVALID);
+      assertThat(inv.all()).isEmpty();
+    }
+
+    @Test
+    void aBookIdAnEarlierPartBroughtIsSkippedTheSameWayEverywhere() {
+      StoredInventory inv = new StoredInventory(LIMITS);
+      inv.apply(part(0, false, 1, 2));
+      Applied applied = inv.apply(part(1, true, 2, 3));
+      assertThat(applied.reply().message()).contains("1 duplicate ids skipped");
+      assertThat(inv.book(2).orElseThrow().title()).isEqualTo("Book 2");
+      assertThat(inv.meta().books()).isEqualTo(3);
+    }
+
+    @Test
+    void partsPastMaxBooksAreRefused() {
+      StoredInventory inv = new StoredInventory(LIMITS); // at most 10 books
+      inv.apply(part(0, false, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+      assertThat(inv.apply(part(1, true, 10, 11)).reply().outcome()).isEqualTo(Outcome.INVALID);
+      assertThat(inv.seeded()).isFalse();
+    }
+
+    @Test
+    void aSeedEntryWrittenBeforePartsExistedIsTheWholeCatalog() {
+      String json = "{\"type\":\"seed\",\"books\":[{\"id\":1,\"title\":\"A\",\"topic\":\"t\",\"cost\":1,"
+          + "\"stock\":1}]}";
+      Seed legacy = Json.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), CatalogCommand.class)
+          instanceof Seed s ? s : null;
+      assertThat(legacy).isNotNull();
+      assertThat(legacy.part()).isZero();
+      assertThat(legacy.finalPart()).isTrue();
+      StoredInventory inv = new StoredInventory(LIMITS);
+      inv.apply(legacy);
+      assertThat(inv.seeded()).isTrue();
+    }
+  }
+
+  @Nested
   class Seeding {
     @Test
     void aNewInventoryIsEmptyAndNotSeeded() {
-      Inventory inv = new Inventory(LIMITS);
+      StoredInventory inv = new StoredInventory(LIMITS);
       assertThat(inv.seeded()).isFalse();
       assertThat(inv.all()).isEmpty();
       assertThat(inv.topics()).isEmpty();
@@ -69,13 +141,13 @@ class InventoryTest {
     }
 
     @Test
-    void seedLoadsEveryBookAndReportsThemChanged() {
-      Inventory inv = new Inventory(LIMITS);
+    void seedLoadsEveryBookAndReportsNoneChangedSinceNoneWasVisible() {
+      StoredInventory inv = new StoredInventory(LIMITS);
       Applied applied = inv.apply(seedCommand());
 
       assertThat(applied.reply().outcome()).isEqualTo(Outcome.OK);
       assertThat(applied.reply().replayed()).isFalse();
-      assertThat(applied.changed()).containsExactly(NETWORKS, RAFT, COOKING);
+      assertThat(applied.changed()).isEmpty();
       assertThat(inv.seeded()).isTrue();
       assertThat(inv.all()).containsExactly(NETWORKS, RAFT, COOKING);
       assertThat(inv.book(2)).contains(RAFT);
@@ -83,14 +155,14 @@ class InventoryTest {
 
     @Test
     void seedStartsEveryBookBalancedWithNoAdjustmentsOrSales() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       assertThat(inv.stocked(1)).contains(new StockedBook(NETWORKS, 5, 0, 0));
       assertThat(inv.stocked(3)).contains(new StockedBook(COOKING, 100, 0, 0));
     }
 
     @Test
     void booksAreIndexedByTopicInIdOrder() {
-      Inventory inv = new Inventory(LIMITS);
+      StoredInventory inv = new StoredInventory(LIMITS);
       inv.apply(new Seed(List.of(RAFT, COOKING, NETWORKS)));
 
       assertThat(inv.byTopic("distributed-systems")).containsExactly(NETWORKS, RAFT);
@@ -102,7 +174,7 @@ class InventoryTest {
 
     @Test
     void aSecondSeedIsRefusedAsAlreadySeededAndChangesNothing() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(reserve("k1", 1, 2));
       String before = inv.digest();
 
@@ -117,7 +189,7 @@ class InventoryTest {
 
     @Test
     void anIdenticalSecondSeedIsAlsoRefused() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       assertThat(inv.apply(seedCommand()).reply().outcome()).isEqualTo(Outcome.ALREADY_SEEDED);
     }
   }
@@ -128,7 +200,7 @@ class InventoryTest {
   class Reserving {
     @Test
     void reserveInStockTakesTheStockAndRecordsAReservation() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied applied = inv.apply(new Reserve("k1", 1, 2, 1234L));
 
       Book after = new Book(1, "Networks", "distributed-systems", 10, 3);
@@ -142,7 +214,7 @@ class InventoryTest {
 
     @Test
     void reservingExactlyTheRemainingStockSucceedsAndLeavesZero() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied applied = inv.apply(reserve("k1", 1, 5));
       assertThat(applied.reply().reservation().status()).isEqualTo(Status.RESERVED);
       assertThat(stock(inv, 1)).isZero();
@@ -150,7 +222,7 @@ class InventoryTest {
 
     @Test
     void reserveWithoutEnoughStockRecordsOutOfStockAndLeavesStockAlone() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied applied = inv.apply(reserve("k1", 1, 6));
 
       assertThat(applied.reply().outcome()).isEqualTo(Outcome.OK);
@@ -165,14 +237,14 @@ class InventoryTest {
 
     @Test
     void reservingABookWithZeroStockIsOutOfStock() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       assertThat(inv.apply(reserve("k1", 2, 1)).reply().reservation().status()).isEqualTo(Status.OUT_OF_STOCK);
       assertThat(stock(inv, 2)).isZero();
     }
 
     @Test
     void replayingAKeyReturnsTheFirstOutcomeAndChangesNothing() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied first = inv.apply(reserve("k1", 1, 2));
       String digest = inv.digest();
 
@@ -189,7 +261,7 @@ class InventoryTest {
 
     @Test
     void aReplayIgnoresTheRequestTimeOfTheRetry() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(new Reserve("k1", 1, 2, 100L));
       Applied replay = inv.apply(new Reserve("k1", 1, 2, 999L));
       assertThat(replay.reply().replayed()).isTrue();
@@ -198,7 +270,7 @@ class InventoryTest {
 
     @Test
     void anOutOfStockReservationStaysOutOfStockWhenReplayedAfterARestock() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(reserve("k1", 2, 1));
       inv.apply(restock(2, 50));
 
@@ -212,7 +284,7 @@ class InventoryTest {
 
     @Test
     void aReservedReservationStaysReservedWhenReplayedAfterStockRanOut() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(reserve("k1", 1, 5));
       Applied replay = inv.apply(reserve("k1", 1, 5));
       assertThat(replay.reply().replayed()).isTrue();
@@ -222,7 +294,7 @@ class InventoryTest {
 
     @Test
     void theSameKeyForADifferentItemIsKeyReused() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(reserve("k1", 1, 2));
       String digest = inv.digest();
 
@@ -238,7 +310,7 @@ class InventoryTest {
 
     @Test
     void theSameKeyForADifferentQuantityIsKeyReused() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(reserve("k1", 1, 2));
       assertThat(inv.apply(reserve("k1", 1, 1)).reply().outcome()).isEqualTo(Outcome.KEY_REUSED);
       assertThat(stock(inv, 1)).isEqualTo(3);
@@ -246,7 +318,7 @@ class InventoryTest {
 
     @Test
     void theSameKeyIsKeyReusedEvenWhenTheFirstUseWasOutOfStock() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(reserve("k1", 2, 1));
       assertThat(inv.apply(reserve("k1", 1, 1)).reply().outcome()).isEqualTo(Outcome.KEY_REUSED);
       assertThat(stock(inv, 1)).isEqualTo(5);
@@ -254,7 +326,7 @@ class InventoryTest {
 
     @Test
     void reservingAnUnknownItemIsRefusedWithoutUsingASequenceNumber() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied applied = inv.apply(reserve("k1", 42, 1));
 
       assertThat(applied.reply().outcome()).isEqualTo(Outcome.UNKNOWN_ITEM);
@@ -266,7 +338,7 @@ class InventoryTest {
 
     @Test
     void aKeyRefusedForAnUnknownItemCanBeUsedLater() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(reserve("k1", 42, 1));
       Applied applied = inv.apply(reserve("k1", 1, 1));
       assertThat(applied.reply().replayed()).isFalse();
@@ -275,14 +347,14 @@ class InventoryTest {
 
     @Test
     void reservingBeforeTheSeedIsUnknownItem() {
-      Inventory inv = new Inventory(LIMITS);
+      StoredInventory inv = new StoredInventory(LIMITS);
       assertThat(inv.apply(reserve("k1", 1, 1)).reply().outcome()).isEqualTo(Outcome.UNKNOWN_ITEM);
       assertThat(inv.reservationCount()).isZero();
     }
 
     @Test
     void reservationSequenceNumbersAreDenseFromOneAcrossBothStatuses() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(reserve("a", 1, 1)); // reserved
       inv.apply(reserve("b", 2, 1)); // out of stock
       inv.apply(reserve("a", 1, 1)); // replay: no new seq
@@ -296,48 +368,14 @@ class InventoryTest {
 
     @Test
     void theReservationRecordsTheCostAtTheTimeOfTheReserve() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(new Update(null, 1, 0, 99L));
       assertThat(inv.apply(reserve("k1", 1, 1)).reply().reservation().unitCost()).isEqualTo(99);
     }
 
-    @Test
-    void newReservationsAreRefusedOnceTheCapacityIsReached() {
-      CatalogLimits two = new CatalogLimits(10, 1000, 10_000, 10, 16, 3, 2);
-      Inventory inv = seeded(two);
-      inv.apply(reserve("a", 1, 1));
-      inv.apply(reserve("b", 2, 1)); // out-of-stock reservations count too
-      String digest = inv.digest();
-
-      Applied third = inv.apply(reserve("c", 3, 1));
-
-      assertThat(third.reply().outcome()).isEqualTo(Outcome.CAPACITY_EXHAUSTED);
-      assertThat(third.changed()).isEmpty();
-      assertThat(inv.reservation("c")).isEmpty();
-      assertThat(stock(inv, 3)).isEqualTo(100);
-      assertThat(inv.digest()).isEqualTo(digest);
-    }
-
-    @Test
-    void replaysStillAnswerWhenTheCapacityIsReached() {
-      CatalogLimits one = new CatalogLimits(10, 1000, 10_000, 10, 16, 3, 1);
-      Inventory inv = seeded(one);
-      inv.apply(reserve("a", 1, 1));
-      Applied replay = inv.apply(reserve("a", 1, 1));
-      assertThat(replay.reply().outcome()).isEqualTo(Outcome.OK);
-      assertThat(replay.reply().replayed()).isTrue();
-    }
-
-    @Test
-    void updatesStillApplyWhenTheReservationCapacityIsReached() {
-      CatalogLimits one = new CatalogLimits(10, 1000, 10_000, 10, 16, 3, 1);
-      Inventory inv = seeded(one);
-      inv.apply(reserve("a", 1, 1));
-      assertThat(inv.apply(restock(1, 5)).reply().outcome()).isEqualTo(Outcome.OK);
-    }
   }
 
-  // ------------------------------------------------------------------ paging reservations
+  // ------------------------------------------------------------------ batches
 
   @Nested
   class ReservingInBatches {
@@ -345,8 +383,8 @@ class InventoryTest {
     void aBatchAnswersEachReservationExactlyAsIfItWereAlone() {
       List<Reserve> reserves = List.of(reserve("a", 1, 2), reserve("b", 3, 1), reserve("c", 1, 4),
           reserve("d", 1, 3), reserve("a", 1, 2));
-      Inventory batched = seeded();
-      Inventory alone = seeded();
+      StoredInventory batched = seeded();
+      StoredInventory alone = seeded();
 
       Applied applied = batched.apply(new ReserveAll(reserves));
 
@@ -357,12 +395,13 @@ class InventoryTest {
           .containsExactly(Status.RESERVED, Status.RESERVED, Status.OUT_OF_STOCK, Status.RESERVED, Status.RESERVED);
       assertThat(applied.reply().each().get(4).replayed()).isTrue();
       assertThat(batched.digest()).isEqualTo(alone.digest());
-      assertThat(batched.snapshot()).isEqualTo(alone.snapshot());
+      assertThat(batched.reservationsView()).isEqualTo(alone.reservationsView());
+      assertThat(batched.booksView()).isEqualTo(alone.booksView());
     }
 
     @Test
     void changedBooksAppearOnceEachWithTheirStateAfterTheWholeBatch() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied applied = inv.apply(new ReserveAll(List.of(reserve("a", 1, 1), reserve("b", 3, 5), reserve("c", 1, 2))));
       assertThat(applied.changed()).containsExactly(inv.book(1).orElseThrow(), inv.book(3).orElseThrow());
       assertThat(stock(inv, 1)).isEqualTo(2);
@@ -371,7 +410,7 @@ class InventoryTest {
 
     @Test
     void oneBadReservationIsRefusedAloneAndSpoilsNoOther() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied applied = inv.apply(new ReserveAll(List.of(reserve("a", 1, 1), reserve("b", 99, 1),
           reserve("c", 1, 0), reserve("a", 3, 1), reserve("d", 1, 1))));
       assertThat(applied.reply().each()).extracting(CatalogReply::outcome).containsExactly(Outcome.OK,
@@ -381,19 +420,10 @@ class InventoryTest {
     }
 
     @Test
-    void aBatchPastTheCapacityReservesUpToItAndRefusesTheRest() {
-      Inventory inv = seeded(new CatalogLimits(10, 1000, 10_000, 10, 16, 3, 2));
-      Applied applied = inv.apply(new ReserveAll(List.of(reserve("a", 3, 1), reserve("b", 3, 1), reserve("c", 3, 1))));
-      assertThat(applied.reply().each()).extracting(CatalogReply::outcome)
-          .containsExactly(Outcome.OK, Outcome.OK, Outcome.CAPACITY_EXHAUSTED);
-      assertThat(stock(inv, 3)).isEqualTo(98);
-    }
-
-    @Test
     void anEmptyOrOversizedBatchIsRefusedBeforeLoggingAndChangesNothing() {
       Reserve one = reserve("k", 1, 1);
       List<Reserve> tooMany = java.util.Collections.nCopies(ReserveAll.MAX + 1, one);
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       for (ReserveAll bad : List.of(new ReserveAll(List.of()), new ReserveAll(tooMany))) {
         assertThat(inv.rejectBeforeLogging(bad)).get().extracting(CatalogReply::outcome).isEqualTo(Outcome.INVALID);
         Applied applied = inv.apply(bad);
@@ -416,8 +446,8 @@ class InventoryTest {
 
   @Nested
   class ReservationsAfter {
-    Inventory withFiveReservations() {
-      Inventory inv = seeded();
+    StoredInventory withFiveReservations() {
+      StoredInventory inv = seeded();
       for (int i = 1; i <= 5; i++) {
         inv.apply(reserve("k" + i, 3, 1));
       }
@@ -444,7 +474,7 @@ class InventoryTest {
 
     @Test
     void atOrPastTheEndIsEmpty() {
-      Inventory inv = withFiveReservations();
+      StoredInventory inv = withFiveReservations();
       assertThat(inv.reservationsAfter(5, 10)).isEmpty();
       assertThat(inv.reservationsAfter(6, 10)).isEmpty();
       assertThat(inv.reservationsAfter(Long.MAX_VALUE, 10)).isEmpty();
@@ -452,7 +482,7 @@ class InventoryTest {
 
     @Test
     void aNegativeStartOrANonPositiveLimitIsEmpty() {
-      Inventory inv = withFiveReservations();
+      StoredInventory inv = withFiveReservations();
       assertThat(inv.reservationsAfter(-1, 10)).isEmpty();
       assertThat(inv.reservationsAfter(0, 0)).isEmpty();
       assertThat(inv.reservationsAfter(0, -3)).isEmpty();
@@ -466,7 +496,7 @@ class InventoryTest {
 
     @Test
     void pagingThroughReturnsEveryReservationOnceInOrder() {
-      Inventory inv = withFiveReservations();
+      StoredInventory inv = withFiveReservations();
       List<Reservation> all = new ArrayList<>();
       long after = 0;
       for (int page = 0; page < 10; page++) {
@@ -482,7 +512,7 @@ class InventoryTest {
 
     @Test
     void aPageIsACopyUnaffectedByLaterReservations() {
-      Inventory inv = withFiveReservations();
+      StoredInventory inv = withFiveReservations();
       List<Reservation> page = inv.reservationsAfter(3, 10);
       inv.apply(reserve("k6", 3, 1));
       assertThat(page).hasSize(2);
@@ -495,7 +525,7 @@ class InventoryTest {
   class Updating {
     @Test
     void aPositiveDeltaAddsStockAndCountsItAsAdjusted() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied applied = inv.apply(restock(1, 7));
 
       Book after = new Book(1, "Networks", "distributed-systems", 10, 12);
@@ -506,7 +536,7 @@ class InventoryTest {
 
     @Test
     void aNegativeDeltaRemovesStock() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(restock(1, -3));
       assertThat(inv.stocked(1).orElseThrow()).extracting(s -> s.book().stock(), StockedBook::adjusted)
           .containsExactly(2L, -3L);
@@ -514,14 +544,14 @@ class InventoryTest {
 
     @Test
     void aNegativeDeltaMayEmptyTheStockExactly() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       assertThat(inv.apply(restock(1, -5)).reply().outcome()).isEqualTo(Outcome.OK);
       assertThat(stock(inv, 1)).isZero();
     }
 
     @Test
     void aDeltaThatWouldMakeStockNegativeIsAStockConflictAndChangesNothing() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       String digest = inv.digest();
       Applied applied = inv.apply(restock(1, -6));
 
@@ -534,21 +564,21 @@ class InventoryTest {
 
     @Test
     void aDeltaThatWouldExceedMaxStockIsAStockConflict() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       assertThat(inv.apply(restock(3, 901)).reply().outcome()).isEqualTo(Outcome.STOCK_CONFLICT);
       assertThat(stock(inv, 3)).isEqualTo(100);
     }
 
     @Test
     void aDeltaReachingExactlyMaxStockIsAllowed() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       assertThat(inv.apply(restock(3, 900)).reply().outcome()).isEqualTo(Outcome.OK);
       assertThat(stock(inv, 3)).isEqualTo(1000);
     }
 
     @Test
     void aCostOnlyUpdateChangesTheCostAndNotTheStock() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied applied = inv.apply(new Update(null, 1, 0, 42L));
 
       Book after = new Book(1, "Networks", "distributed-systems", 42, 5);
@@ -559,28 +589,28 @@ class InventoryTest {
 
     @Test
     void aCostMaySetToZero() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(new Update(null, 1, 0, 0L));
       assertThat(inv.book(1).orElseThrow().cost()).isZero();
     }
 
     @Test
     void stockAndCostChangeTogether() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(new Update(null, 1, 4, 11L));
       assertThat(inv.book(1)).contains(new Book(1, "Networks", "distributed-systems", 11, 9));
     }
 
     @Test
     void aStockConflictAlsoLeavesTheCostAlone() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(new Update(null, 1, -100, 11L));
       assertThat(inv.book(1)).contains(NETWORKS);
     }
 
     @Test
     void updatingAnUnknownItemIsRefused() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied applied = inv.apply(restock(42, 1));
       assertThat(applied.reply().outcome()).isEqualTo(Outcome.UNKNOWN_ITEM);
       assertThat(applied.changed()).isEmpty();
@@ -588,7 +618,7 @@ class InventoryTest {
 
     @Test
     void unkeyedUpdatesApplyEveryTime() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(restock(1, 1));
       Applied second = inv.apply(restock(1, 1));
       assertThat(second.reply().replayed()).isFalse();
@@ -597,7 +627,7 @@ class InventoryTest {
 
     @Test
     void stockBalancesAcrossSalesAndAdjustments() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(reserve("a", 1, 4));
       inv.apply(restock(1, 10));
       inv.apply(reserve("b", 1, 3));
@@ -613,14 +643,14 @@ class InventoryTest {
   class KeyedUpdates {
     @Test
     void aKeyedUpdateIsRememberedWithItsReply() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied applied = inv.apply(new Update("u1", 1, 2, null));
-      assertThat(inv.update("u1")).contains(new UpdateRecord("u1", 1, 2, null, applied.reply()));
+      assertThat(inv.update("u1")).contains(new UpdateRecord("u1", 1, 2, null, applied.reply(), 0));
     }
 
     @Test
     void replayingAKeyedUpdateReturnsTheFirstReplyAndAppliesOnce() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied first = inv.apply(new Update("u1", 1, 2, 15L));
       String digest = inv.digest();
 
@@ -635,7 +665,7 @@ class InventoryTest {
 
     @Test
     void aReplayReturnsTheFirstFailureEvenWhenItWouldNowSucceed() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(new Update("u1", 2, -1, null)); // stock 0: conflict
       inv.apply(restock(2, 5));
 
@@ -648,7 +678,7 @@ class InventoryTest {
 
     @Test
     void aKeyedUpdateOfAnUnknownItemIsRememberedAndReplayed() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(new Update("u1", 42, 1, null));
       Applied replay = inv.apply(new Update("u1", 42, 1, null));
       assertThat(replay.reply().outcome()).isEqualTo(Outcome.UNKNOWN_ITEM);
@@ -657,7 +687,7 @@ class InventoryTest {
 
     @Test
     void theSameKeyForADifferentItemIsKeyReused() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(new Update("u1", 1, 2, null));
       Applied reused = inv.apply(new Update("u1", 3, 2, null));
       assertThat(reused.reply().outcome()).isEqualTo(Outcome.KEY_REUSED);
@@ -667,7 +697,7 @@ class InventoryTest {
 
     @Test
     void theSameKeyForADifferentDeltaIsKeyReused() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(new Update("u1", 1, 2, null));
       assertThat(inv.apply(new Update("u1", 1, 3, null)).reply().outcome()).isEqualTo(Outcome.KEY_REUSED);
       assertThat(stock(inv, 1)).isEqualTo(7);
@@ -675,7 +705,7 @@ class InventoryTest {
 
     @Test
     void theSameKeyForADifferentCostIsKeyReused() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(new Update("u1", 1, 2, 5L));
       assertThat(inv.apply(new Update("u1", 1, 2, 6L)).reply().outcome()).isEqualTo(Outcome.KEY_REUSED);
       assertThat(inv.apply(new Update("u1", 1, 2, null)).reply().outcome()).isEqualTo(Outcome.KEY_REUSED);
@@ -684,7 +714,7 @@ class InventoryTest {
 
     @Test
     void aKeyReusedAttemptDoesNotReplaceTheRememberedUpdate() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Applied first = inv.apply(new Update("u1", 1, 2, null));
       inv.apply(new Update("u1", 1, 3, null));
       assertThat(inv.update("u1").orElseThrow().reply()).isEqualTo(first.reply());
@@ -692,79 +722,154 @@ class InventoryTest {
 
     @Test
     void anInvalidKeyedUpdateIsNotRemembered() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(new Update("u1", 1, 0, null)); // invalid: no change
       assertThat(inv.update("u1")).isEmpty();
       assertThat(inv.apply(new Update("u1", 1, 1, null)).reply().replayed()).isFalse();
     }
 
     @Test
-    void theWindowForgetsTheOldestKeyFirst() {
-      Inventory inv = seeded(); // remembers 3 keys
-      inv.apply(new Update("u1", 1, 1, null));
-      inv.apply(new Update("u2", 1, 1, null));
-      inv.apply(new Update("u3", 1, 1, null));
-      inv.apply(new Update("u4", 1, 1, null));
+    void reservationKeysAndUpdateKeysAreSeparateNamespaces() {
+      StoredInventory inv = seeded();
+      inv.apply(reserve("same", 1, 1));
+      Applied update = inv.apply(new Update("same", 1, 1, null));
+      assertThat(update.reply().outcome()).isEqualTo(Outcome.OK);
+      assertThat(update.reply().replayed()).isFalse();
+    }
+  }
 
-      assertThat(inv.update("u1")).isEmpty();
-      assertThat(inv.update("u2")).isPresent();
-      assertThat(inv.update("u3")).isPresent();
-      assertThat(inv.update("u4")).isPresent();
+  // ------------------------------------------------------------------ key retention
+
+  /** Keys are kept for RETENTION_MILLIS of log-clock time: the latest stamp any applied command carried. */
+  @Nested
+  class KeyRetention {
+    Reserve at(String key, int item, long millis) {
+      return new Reserve(key, item, 1, millis);
+    }
+
+    /** Moves the log clock with a reservation of another key. */
+    void clockTo(StoredInventory inv, long millis) {
+      inv.apply(new Reserve("clock-" + millis, 3, 1, millis));
     }
 
     @Test
-    void replayingAKeyDoesNotRefreshItsPlaceInTheWindow() {
-      Inventory inv = seeded();
-      inv.apply(new Update("u1", 1, 1, null));
-      inv.apply(new Update("u2", 1, 1, null));
-      inv.apply(new Update("u3", 1, 1, null));
-      inv.apply(new Update("u1", 1, 1, null)); // replay
-      inv.apply(new Update("u4", 1, 1, null));
-
-      assertThat(inv.update("u1")).isEmpty();
-      assertThat(inv.update("u2")).isPresent();
+    void aRetryWithinTheWindowReturnsTheFirstOutcome() {
+      StoredInventory inv = seeded();
+      Applied first = inv.apply(at("k", 1, 1_000));
+      clockTo(inv, 1_000 + RETENTION_MILLIS - 1);
+      Applied retry = inv.apply(at("k", 1, 1_000 + RETENTION_MILLIS - 1));
+      assertThat(retry.reply().replayed()).isTrue();
+      assertThat(retry.reply().reservation()).isEqualTo(first.reply().reservation());
     }
 
     @Test
-    void aForgottenKeyAppliesAgainAsANewUpdate() {
-      Inventory inv = seeded();
-      inv.apply(new Update("u1", 1, 1, null));
-      for (int i = 2; i <= 4; i++) {
-        inv.apply(new Update("u" + i, 3, 1, null));
-      }
-      Applied again = inv.apply(new Update("u1", 1, 1, null));
+    void afterTheWindowTheKeyIsNewAndReservesAgain() {
+      StoredInventory inv = seeded();
+      Applied first = inv.apply(at("k", 1, 1_000));
+      clockTo(inv, 1_000 + RETENTION_MILLIS);
+      assertThat(inv.reservation("k")).isEmpty();
+      Applied again = inv.apply(at("k", 1, 1_000 + RETENTION_MILLIS));
+      assertThat(again.reply().replayed()).isFalse();
+      assertThat(again.reply().reservation().seq()).isGreaterThan(first.reply().reservation().seq());
+      assertThat(stock(inv, 1)).isEqualTo(3);
+    }
+
+    @Test
+    void afterTheWindowAKeyMayNameADifferentItem() {
+      StoredInventory inv = seeded();
+      inv.apply(at("k", 1, 1_000));
+      clockTo(inv, 1_000 + RETENTION_MILLIS);
+      assertThat(inv.apply(at("k", 3, 1_000 + RETENTION_MILLIS)).reply().outcome()).isEqualTo(Outcome.OK);
+    }
+
+    @Test
+    void theWindowIsMeasuredOnTheLogClockNotOnTheRetrysOwnStamp() {
+      StoredInventory inv = seeded();
+      inv.apply(at("k", 1, 1_000));
+      clockTo(inv, 1_000 + RETENTION_MILLIS); // another coordinator's later stamp moved the clock
+      // A retry stamped by a coordinator whose clock lags still finds the key forgotten.
+      assertThat(inv.apply(at("k", 1, 2_000)).reply().replayed()).isFalse();
+    }
+
+    @Test
+    void anOldStampDoesNotMoveTheClockBack() {
+      StoredInventory inv = seeded();
+      clockTo(inv, 50_000);
+      inv.apply(at("old", 1, 10));
+      assertThat(inv.meta().clockMillis()).isEqualTo(50_000);
+    }
+
+    @Test
+    void theRetentionIsCountedFromWhenTheCatalogFirstSawTheKey() {
+      StoredInventory inv = seeded();
+      clockTo(inv, 100_000);
+      inv.apply(at("k", 1, 10)); // stamped long ago by a lagging clock: kept a full window from 100,000
+      clockTo(inv, 100_000 + RETENTION_MILLIS - 1);
+      assertThat(inv.reservation("k")).isPresent();
+    }
+
+    @Test
+    void updateKeysExpireTheSameWay() {
+      StoredInventory inv = seeded();
+      inv.apply(new Update("u", 1, 1, null, 1_000L));
+      assertThat(inv.apply(new Update("u", 1, 1, null, 2_000L)).reply().replayed()).isTrue();
+      inv.apply(new Update("u2", 3, 1, null, 1_000 + RETENTION_MILLIS));
+      assertThat(inv.update("u")).isEmpty();
+      Applied again = inv.apply(new Update("u", 1, 1, null, 1_000 + RETENTION_MILLIS));
       assertThat(again.reply().replayed()).isFalse();
       assertThat(stock(inv, 1)).isEqualTo(7);
     }
 
     @Test
-    void aForgottenKeyMayBeUsedForADifferentUpdate() {
-      Inventory inv = seeded();
-      inv.apply(new Update("u1", 1, 1, null));
-      for (int i = 2; i <= 4; i++) {
-        inv.apply(new Update("u" + i, 3, 1, null));
+    void anUpdateWithoutAStampLeavesTheClockAlone() {
+      StoredInventory inv = seeded();
+      clockTo(inv, 7_000);
+      inv.apply(new Update("u", 1, 1, null));
+      assertThat(inv.meta().clockMillis()).isEqualTo(7_000);
+      assertThat(inv.update("u").orElseThrow().stampMillis()).isEqualTo(7_000);
+    }
+
+    @Test
+    void expiredKeysAreDeletedABoundedNumberPerEntry() {
+      StoredInventory inv = seeded();
+      int keys = Inventory.EXPIRIES_PER_ENTRY + 10;
+      for (int i = 0; i < keys; i++) {
+        inv.apply(new Update("u" + i, 1, 1, null, 1_000L));
       }
-      assertThat(inv.apply(new Update("u1", 3, 9, null)).reply().outcome()).isEqualTo(Outcome.OK);
+      inv.apply(new Update("later-1", 1, 1, null, 1_000 + RETENTION_MILLIS));
+      assertThat(inv.verify()).isEmpty();
+      assertThat(inv.store.latest().get(CatalogTables.updateKeyKey("u0"))).as("deleted first").isNull();
+      List<String> left = IntStream.range(0, keys).mapToObj(i -> "u" + i)
+          .filter(k -> inv.store.latest().get(CatalogTables.updateKeyKey(k)) != null).toList();
+      assertThat(left).as("not deleted yet").hasSize(10);
+      assertThat(left).allSatisfy(k -> assertThat(inv.update(k)).as("yet already forgotten").isEmpty());
+      inv.apply(new Update("later-2", 1, 1, null, 1_000 + RETENTION_MILLIS));
+      assertThat(left).allSatisfy(k -> assertThat(inv.store.latest().get(CatalogTables.updateKeyKey(k))).isNull());
+      assertThat(inv.verify()).isEmpty();
     }
 
     @Test
-    void failedKeyedUpdatesOccupyTheWindowToo() {
-      Inventory inv = seeded();
-      inv.apply(new Update("u1", 1, 1, null));
-      inv.apply(new Update("u2", 2, -1, null)); // conflict
-      inv.apply(new Update("u3", 42, 1, null)); // unknown item
-      inv.apply(new Update("u4", 2, -1, null)); // conflict
-      assertThat(inv.update("u1")).isEmpty();
-      assertThat(inv.update("u2").orElseThrow().reply().outcome()).isEqualTo(Outcome.STOCK_CONFLICT);
+    void aKeyUsedAgainAfterItsWindowIsNotDeletedByTheOldExpiry() {
+      StoredInventory inv = seeded();
+      inv.apply(at("k", 1, 1_000));
+      long later = 1_000 + RETENTION_MILLIS;
+      inv.apply(at("k", 1, later)); // a new reservation: the old expiry entry must not remove it
+      clockTo(inv, later + 1);
+      assertThat(inv.reservation("k").orElseThrow().requestedAtMillis()).isEqualTo(later);
+      assertThat(inv.verify()).isEmpty();
     }
 
     @Test
-    void reservationKeysAndUpdateKeysAreSeparateNamespaces() {
-      Inventory inv = seeded();
-      inv.apply(reserve("same", 1, 1));
-      Applied update = inv.apply(new Update("same", 1, 1, null));
-      assertThat(update.reply().outcome()).isEqualTo(Outcome.OK);
-      assertThat(update.reply().replayed()).isFalse();
+    void aCommandStampedTooFarAheadOfTheLeadersClockIsRefusedBeforeLogging() {
+      StoredInventory inv = seeded();
+      long now = 1_000_000;
+      assertThat(inv.rules.rejectBeforeLogging(inv.state(), at("k", 1, now + LIMITS.maxClockSkewMillis()), now))
+          .isEmpty();
+      assertThat(inv.rules.rejectBeforeLogging(inv.state(), at("k", 1, now + LIMITS.maxClockSkewMillis() + 1), now)
+          .orElseThrow().outcome()).isEqualTo(Outcome.INVALID);
+      assertThat(inv.rules.rejectBeforeLogging(inv.state(),
+          new ReserveAll(List.of(at("a", 1, now), at("b", 1, now + 10 * LIMITS.maxClockSkewMillis()))), now))
+          .isPresent();
     }
   }
 
@@ -879,7 +984,7 @@ class InventoryTest {
 
     @Test
     void applyingAnInvalidCommandAnswersInvalidWithTheSameMessageAndChangesNothing() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       String digest = inv.digest();
       Reserve bad = reserve("k", 1, 11);
 
@@ -894,7 +999,7 @@ class InventoryTest {
 
     @Test
     void anInvalidSeedIsNotApplied() {
-      Inventory inv = new Inventory(LIMITS);
+      StoredInventory inv = new StoredInventory(LIMITS);
       assertThat(inv.apply(new Seed(List.of())).reply().outcome()).isEqualTo(Outcome.INVALID);
       assertThat(inv.seeded()).isFalse();
     }
@@ -906,7 +1011,7 @@ class InventoryTest {
   class RejectBeforeLogging {
     @Test
     void aMalformedCommandIsRejectedAsInvalid() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       Reserve bad = reserve("", 1, 1);
       assertThat(inv.rejectBeforeLogging(bad))
           .contains(new CatalogReply(Outcome.INVALID, Inventory.validate(bad, LIMITS).orElseThrow(), null, null, false));
@@ -914,7 +1019,7 @@ class InventoryTest {
 
     @Test
     void anUnknownItemIsRejectedOnceSeeded() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       assertThat(inv.rejectBeforeLogging(reserve("k", 42, 1))).hasValueSatisfying(
           r -> assertThat(r.outcome()).isEqualTo(Outcome.UNKNOWN_ITEM));
       assertThat(inv.rejectBeforeLogging(restock(42, 1))).hasValueSatisfying(
@@ -923,14 +1028,14 @@ class InventoryTest {
 
     @Test
     void anUnknownItemMustBeLoggedBeforeTheSeedBecauseTheSeedMayBeAheadInTheLog() {
-      Inventory inv = new Inventory(LIMITS);
+      StoredInventory inv = new StoredInventory(LIMITS);
       assertThat(inv.rejectBeforeLogging(reserve("k", 42, 1))).isEmpty();
       assertThat(inv.rejectBeforeLogging(restock(42, 1))).isEmpty();
     }
 
     @Test
     void validCommandsOnKnownItemsMustBeLogged() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       assertThat(inv.rejectBeforeLogging(reserve("k", 1, 1))).isEmpty();
       assertThat(inv.rejectBeforeLogging(reserve("k", 2, 1))).isEmpty(); // out of stock is decided in the log
       assertThat(inv.rejectBeforeLogging(restock(1, -100))).isEmpty(); // conflicts are decided in the log
@@ -940,18 +1045,18 @@ class InventoryTest {
     @Test
     void aSeedIsLoggedEvenWhenSeededBecauseTheApplyAnswersAlreadySeeded() {
       assertThat(seeded().rejectBeforeLogging(seedCommand())).isEmpty();
-      assertThat(new Inventory(LIMITS).rejectBeforeLogging(seedCommand())).isEmpty();
+      assertThat(new StoredInventory(LIMITS).rejectBeforeLogging(seedCommand())).isEmpty();
     }
 
     @Test
     void anInvalidSeedIsRejected() {
-      assertThat(new Inventory(LIMITS).rejectBeforeLogging(new Seed(List.of()))).hasValueSatisfying(
+      assertThat(new StoredInventory(LIMITS).rejectBeforeLogging(new Seed(List.of()))).hasValueSatisfying(
           r -> assertThat(r.outcome()).isEqualTo(Outcome.INVALID));
     }
 
     @Test
     void rejectingChangesNothing() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       String digest = inv.digest();
       inv.rejectBeforeLogging(reserve("k", 42, 1));
       inv.rejectBeforeLogging(reserve("k", 1, 1));
@@ -989,14 +1094,14 @@ class InventoryTest {
 
     @Test
     void aSuccessfulReserveChangesItsBook() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       assertThat(CacheKeys.affectedBy(inv.apply(reserve("k", 3, 1)).changed()))
           .containsExactly("item:3", "topic:cooking", "all");
     }
 
     @Test
     void commandsThatChangeNoVisibleStateChangeNoBooks() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       inv.apply(reserve("k", 1, 1));
       inv.apply(new Update("u", 1, 1, null));
       assertThat(inv.apply(reserve("k2", 2, 1)).changed()).as("out of stock").isEmpty();
@@ -1011,7 +1116,7 @@ class InventoryTest {
 
     @Test
     void theChangedBookIsTheBookAsItIsAfterTheCommand() {
-      Inventory inv = seeded();
+      StoredInventory inv = seeded();
       List<Book> changed = inv.apply(new Update(null, 3, -1, 8L)).changed();
       assertThat(changed).containsExactly(inv.book(3).orElseThrow());
     }
@@ -1026,8 +1131,8 @@ class InventoryTest {
           restock(2, 3), reserve("c", 2, 2), reserve("a", 1, 2));
     }
 
-    Inventory after(List<CatalogCommand> commands) {
-      Inventory inv = new Inventory(LIMITS);
+    StoredInventory after(List<CatalogCommand> commands) {
+      StoredInventory inv = new StoredInventory(LIMITS);
       commands.forEach(inv::apply);
       return inv;
     }
@@ -1044,70 +1149,70 @@ class InventoryTest {
 
     @Test
     void isStableWhenNothingChanges() {
-      Inventory inv = after(history());
+      StoredInventory inv = after(history());
       assertThat(inv.digest()).isEqualTo(inv.digest());
     }
 
     @Test
     void seedingChangesIt() {
-      assertThat(seeded().digest()).isNotEqualTo(new Inventory(LIMITS).digest());
+      assertThat(seeded().digest()).isNotEqualTo(new StoredInventory(LIMITS).digest());
     }
 
     @Test
     void aDifferentStockChangesIt() {
-      Inventory a = seeded();
-      Inventory b = seeded();
+      StoredInventory a = seeded();
+      StoredInventory b = seeded();
       b.apply(restock(1, 1));
       assertThat(a.digest()).isNotEqualTo(b.digest());
     }
 
     @Test
     void aDifferentCostChangesIt() {
-      Inventory a = seeded();
-      Inventory b = seeded();
+      StoredInventory a = seeded();
+      StoredInventory b = seeded();
       b.apply(new Update(null, 1, 0, 11L));
       assertThat(a.digest()).isNotEqualTo(b.digest());
     }
 
     @Test
     void aDifferentTitleChangesIt() {
-      Inventory a = new Inventory(LIMITS);
+      StoredInventory a = new StoredInventory(LIMITS);
       a.apply(new Seed(List.of(new Book(1, "A", "t", 1, 1))));
-      Inventory b = new Inventory(LIMITS);
+      StoredInventory b = new StoredInventory(LIMITS);
       b.apply(new Seed(List.of(new Book(1, "B", "t", 1, 1))));
       assertThat(a.digest()).isNotEqualTo(b.digest());
     }
 
     @Test
     void anOutOfStockReservationChangesItThoughNoStockMoved() {
-      Inventory a = seeded();
-      Inventory b = seeded();
+      StoredInventory a = seeded();
+      StoredInventory b = seeded();
       b.apply(reserve("k", 2, 1));
       assertThat(a.digest()).isNotEqualTo(b.digest());
     }
 
     @Test
     void aDifferentRequestTimeChangesIt() {
-      Inventory a = seeded();
+      StoredInventory a = seeded();
       a.apply(new Reserve("k", 1, 1, 1L));
-      Inventory b = seeded();
+      StoredInventory b = seeded();
       b.apply(new Reserve("k", 1, 1, 2L));
       assertThat(a.digest()).isNotEqualTo(b.digest());
     }
 
     @Test
     void aDifferentReservationKeyChangesIt() {
-      Inventory a = seeded();
+      StoredInventory a = seeded();
       a.apply(reserve("k1", 1, 1));
-      Inventory b = seeded();
+      StoredInventory b = seeded();
       b.apply(reserve("k2", 1, 1));
       assertThat(a.digest()).isNotEqualTo(b.digest());
     }
 
     @Test
     void aRememberedFailedUpdateChangesIt() {
-      Inventory a = seeded();
-      Inventory b = seeded();
+      StoredInventory a = seeded();
+      StoredInventory b = seeded();
       b.apply(new Update("u", 2, -1, null)); // conflict: only the remembered key differs
       assertThat(b.all()).isEqualTo(a.all());
       assertThat(a.digest()).isNotEqualTo(b.digest());
@@ -1115,19 +1220,21 @@ class InventoryTest {
 
     @Test
     void theSameStockReachedByDifferentCountersChangesIt() {
-      StockedBook plain = new StockedBook(NETWORKS, 5, 0, 0);
-      StockedBook adjusted = new StockedBook(NETWORKS, 3, 2, 0);
-      Inventory a = Inventory.restore(new Inventory.Snapshot(true, List.of(plain), List.of(), List.of()), LIMITS);
-      Inventory b = Inventory.restore(new Inventory.Snapshot(true, List.of(adjusted), List.of(), List.of()), LIMITS);
+      StoredInventory a = new StoredInventory(LIMITS);
+      a.apply(new Seed(List.of(new Book(1, "Networks", "ds", 10, 5))));
+      StoredInventory b = new StoredInventory(LIMITS);
+      b.apply(new Seed(List.of(new Book(1, "Networks", "ds", 10, 3))));
+      b.apply(restock(1, 2));
+      assertThat(a.book(1)).isEqualTo(b.book(1));
       assertThat(a.digest()).isNotEqualTo(b.digest());
     }
 
     @Test
     void aDifferentOrderOfReservationsChangesIt() {
-      Inventory a = seeded();
+      StoredInventory a = seeded();
       a.apply(reserve("x", 3, 1));
       a.apply(reserve("y", 3, 1));
-      Inventory b = seeded();
+      StoredInventory b = seeded();
       b.apply(reserve("y", 3, 1));
       b.apply(reserve("x", 3, 1));
       assertThat(a.all()).isEqualTo(b.all());
@@ -1136,7 +1243,7 @@ class InventoryTest {
 
     @Test
     void refusedCommandsAndReplaysLeaveItUnchanged() {
-      Inventory inv = after(history());
+      StoredInventory inv = after(history());
       String digest = inv.digest();
       inv.apply(seedCommand());
       inv.apply(reserve("a", 1, 2));
@@ -1146,291 +1253,6 @@ class InventoryTest {
       inv.apply(restock(1, -1000));
       inv.apply(new Update("u", 3, -4, 8L));
       assertThat(inv.digest()).isEqualTo(digest);
-    }
-  }
-
-  // ------------------------------------------------------------------ snapshots
-
-  @Nested
-  class Snapshots {
-    Inventory busy() {
-      Inventory inv = seeded();
-      inv.apply(reserve("a", 1, 2));
-      inv.apply(reserve("b", 2, 1));
-      inv.apply(new Update("u1", 3, -4, 8L));
-      inv.apply(new Update("u2", 2, -1, null));
-      inv.apply(restock(2, 3));
-      inv.apply(reserve("c", 2, 2));
-      return inv;
-    }
-
-    @Test
-    void restoreGivesTheSameDigestAndState() {
-      Inventory original = busy();
-      Inventory restored = Inventory.restore(original.snapshot(), LIMITS);
-
-      assertThat(restored.digest()).isEqualTo(original.digest());
-      assertThat(restored.seeded()).isTrue();
-      assertThat(restored.booksView()).isEqualTo(original.booksView());
-      assertThat(restored.reservationsView()).isEqualTo(original.reservationsView());
-      assertThat(restored.topics()).isEqualTo(original.topics());
-      assertThat(restored.update("u1")).isEqualTo(original.update("u1"));
-      assertThat(restored.update("u2")).isEqualTo(original.update("u2"));
-    }
-
-    @Test
-    void restoreAnswersEveryQueryTheSame() {
-      Inventory original = busy();
-      Inventory restored = Inventory.restore(original.snapshot(), LIMITS);
-      List<CatalogQuery> queries = List.of(new CatalogQuery.ItemQuery(1), new CatalogQuery.ItemQuery(99),
-          new CatalogQuery.TopicQuery("distributed-systems"), new CatalogQuery.TopicQuery("none"),
-          new CatalogQuery.AllQuery(), new CatalogQuery.ReservationQuery("a"),
-          new CatalogQuery.ReservationQuery("missing"), new CatalogQuery.ReservationsAfterQuery(1, 10),
-          new CatalogQuery.UpdateQuery("u1"), new CatalogQuery.UpdateQuery("missing"),
-          new CatalogQuery.DigestQuery());
-      for (CatalogQuery q : queries) {
-        assertThat(CatalogQuery.answer(restored, q, 7)).as(q.toString()).isEqualTo(CatalogQuery.answer(original, q, 7));
-      }
-    }
-
-    @Test
-    void aRestoredInventoryContinuesIdentically() {
-      Inventory original = busy();
-      Inventory restored = Inventory.restore(original.snapshot(), LIMITS);
-      List<CatalogCommand> more = List.of(reserve("a", 1, 2), reserve("a", 1, 1), reserve("d", 1, 3),
-          reserve("e", 1, 3), new Update("u1", 3, -4, 8L), new Update("u3", 1, 1, null),
-          new Update("u4", 1, 1, null), new Update("u1", 3, 1, null), restock(3, 1), seedCommand());
-
-      for (CatalogCommand c : more) {
-        Applied expected = original.apply(c);
-        Applied actual = restored.apply(c);
-        assertThat(actual).as(c.toString()).isEqualTo(expected);
-        assertThat(restored.digest()).as(c.toString()).isEqualTo(original.digest());
-      }
-    }
-
-    @Test
-    void restoreKeepsTheWindowsEvictionOrder() {
-      Inventory original = seeded();
-      original.apply(new Update("u1", 1, 1, null));
-      original.apply(new Update("u2", 1, 1, null));
-      original.apply(new Update("u3", 1, 1, null));
-      Inventory restored = Inventory.restore(original.snapshot(), LIMITS);
-
-      restored.apply(new Update("u4", 1, 1, null));
-
-      assertThat(restored.update("u1")).isEmpty();
-      assertThat(restored.update("u2")).isPresent();
-    }
-
-    @Test
-    void restoreContinuesTheSequenceNumbers() {
-      Inventory restored = Inventory.restore(busy().snapshot(), LIMITS);
-      assertThat(restored.apply(reserve("new", 3, 1)).reply().reservation().seq()).isEqualTo(4);
-    }
-
-    @Test
-    void anEmptySnapshotRestoresAnUnseededInventory() {
-      Inventory restored = Inventory.restore(new Inventory(LIMITS).snapshot(), LIMITS);
-      assertThat(restored.seeded()).isFalse();
-      assertThat(restored.digest()).isEqualTo(new Inventory(LIMITS).digest());
-      assertThat(restored.apply(seedCommand()).reply().outcome()).isEqualTo(Outcome.OK);
-    }
-
-    @Test
-    void theSnapshotIsNotChangedByLaterCommands() {
-      Inventory inv = busy();
-      Inventory.Snapshot snapshot = inv.snapshot();
-      String digest = Inventory.restore(snapshot, LIMITS).digest();
-      inv.apply(reserve("later", 3, 1));
-      inv.apply(new Update("u9", 3, 1, null));
-      assertThat(Inventory.restore(snapshot, LIMITS).digest()).isEqualTo(digest);
-    }
-
-    @Test
-    void theSnapshotSurvivesAJsonRoundTripAsTheStateMachineStoresIt() {
-      Inventory original = busy();
-      byte[] json = Json.bytes(original.snapshot());
-      Inventory restored = Inventory.restore(Json.read(json, Inventory.Snapshot.class), LIMITS);
-      assertThat(restored.digest()).isEqualTo(original.digest());
-      assertThat(restored.snapshot()).isEqualTo(original.snapshot());
-    }
-
-    @Test
-    void restoreRefusesABookThatDoesNotBalance() {
-      StockedBook broken = new StockedBook(NETWORKS, 5, 0, 1);
-      assertThatThrownBy(() -> Inventory.restore(new Inventory.Snapshot(true, List.of(broken), List.of(), List.of()),
-          LIMITS)).isInstanceOf(IllegalStateException.class).hasMessageContaining("balance");
-    }
-
-    @Test
-    void restoreRefusesReservationsThatAreNotDense() {
-      Reservation second = new Reservation(2, "k", 1, 1, 10, Status.RESERVED, 0);
-      assertThatThrownBy(() -> Inventory.restore(new Inventory.Snapshot(true, List.of(), List.of(second), List.of()),
-          LIMITS)).isInstanceOf(IllegalStateException.class);
-    }
-
-    @Test
-    void restoreRefusesTwoReservationsWithOneKey() {
-      Reservation one = new Reservation(1, "k", 1, 1, 10, Status.RESERVED, 0);
-      Reservation two = new Reservation(2, "k", 1, 1, 10, Status.RESERVED, 0);
-      assertThatThrownBy(() -> Inventory.restore(
-          new Inventory.Snapshot(true, List.of(), List.of(one, two), List.of()), LIMITS))
-          .isInstanceOf(IllegalStateException.class);
-    }
-  }
-
-  // ------------------------------------------------------------------ queries
-
-  @Nested
-  class Queries {
-    @Test
-    void anItemQueryAnswersTheBookWithTheVersion() {
-      Inventory inv = seeded();
-      assertThat(CatalogQuery.answer(inv, new CatalogQuery.ItemQuery(1), 12))
-          .isEqualTo(new CatalogView(12, true, List.of(NETWORKS), null, null, null, null));
-    }
-
-    @Test
-    void anUnknownItemAnswersNoBooks() {
-      assertThat(CatalogQuery.answer(seeded(), new CatalogQuery.ItemQuery(99), 1).books()).isEmpty();
-    }
-
-    @Test
-    void anUnseededInventoryAnswersSeededFalse() {
-      CatalogView view = CatalogQuery.answer(new Inventory(LIMITS), new CatalogQuery.AllQuery(), 0);
-      assertThat(view.seeded()).isFalse();
-      assertThat(view.books()).isEmpty();
-    }
-
-    @Test
-    void aTopicQueryAnswersItsBooksInIdOrder() {
-      assertThat(CatalogQuery.answer(seeded(), new CatalogQuery.TopicQuery("distributed-systems"), 1).books())
-          .containsExactly(NETWORKS, RAFT);
-    }
-
-    @Test
-    void anAllQueryAnswersEveryBook() {
-      assertThat(CatalogQuery.answer(seeded(), new CatalogQuery.AllQuery(), 1).books())
-          .containsExactly(NETWORKS, RAFT, COOKING);
-    }
-
-    @Test
-    void aReservationQueryAnswersTheReservationOfTheKey() {
-      Inventory inv = seeded();
-      Reservation r = inv.apply(reserve("k", 1, 1)).reply().reservation();
-      assertThat(CatalogQuery.answer(inv, new CatalogQuery.ReservationQuery("k"), 3))
-          .isEqualTo(new CatalogView(3, true, null, List.of(r), null, null, null));
-      assertThat(CatalogQuery.answer(inv, new CatalogQuery.ReservationQuery("nope"), 3).reservations()).isEmpty();
-    }
-
-    @Test
-    void aReservationsAfterQueryAnswersAPageAndTheCount() {
-      Inventory inv = seeded();
-      inv.apply(reserve("a", 3, 1));
-      inv.apply(reserve("b", 3, 1));
-      inv.apply(reserve("c", 3, 1));
-      CatalogView view = CatalogQuery.answer(inv, new CatalogQuery.ReservationsAfterQuery(1, 1), 5);
-      assertThat(view.reservations()).extracting(Reservation::key).containsExactly("b");
-      assertThat(view.reservationCount()).isEqualTo(3);
-    }
-
-    @Test
-    void anUpdateQueryAnswersTheRememberedUpdateOrNull() {
-      Inventory inv = seeded();
-      inv.apply(new Update("u", 1, 1, null));
-      assertThat(CatalogQuery.answer(inv, new CatalogQuery.UpdateQuery("u"), 1).update())
-          .isEqualTo(inv.update("u").orElseThrow());
-      assertThat(CatalogQuery.answer(inv, new CatalogQuery.UpdateQuery("x"), 1).update()).isNull();
-    }
-
-    @Test
-    void aDigestQueryAnswersTheDigestAndTheCount() {
-      Inventory inv = seeded();
-      inv.apply(reserve("a", 3, 1));
-      assertThat(CatalogQuery.answer(inv, new CatalogQuery.DigestQuery(), 9))
-          .isEqualTo(new CatalogView(9, true, null, null, null, inv.digest(), 1L));
-    }
-
-    @Test
-    void viewsOfTheInternalsAreReadOnly() {
-      Inventory inv = seeded();
-      assertThatThrownBy(() -> inv.reservationsView().clear()).isInstanceOf(UnsupportedOperationException.class);
-      assertThatThrownBy(() -> inv.booksView().clear()).isInstanceOf(UnsupportedOperationException.class);
-    }
-  }
-
-  // ------------------------------------------------------------------ value types
-
-  @Nested
-  class ValueTypes {
-    @Test
-    void aBookNeedsAPositiveId() {
-      assertThatThrownBy(() -> new Book(0, "T", "t", 1, 1)).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void aBookNeedsATitleOfOneToTwoHundredCharacters() {
-      assertThatThrownBy(() -> new Book(1, null, "t", 1, 1)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Book(1, "  ", "t", 1, 1)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Book(1, "x".repeat(201), "t", 1, 1)).isInstanceOf(IllegalArgumentException.class);
-      assertThat(new Book(1, "x".repeat(200), "t", 1, 1).title()).hasSize(200);
-    }
-
-    @Test
-    void aBookTopicIsLowercaseSlug() {
-      assertThatThrownBy(() -> new Book(1, "T", "Cooking", 1, 1)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Book(1, "T", "-x", 1, 1)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Book(1, "T", "a b", 1, 1)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Book(1, "T", "a".repeat(65), 1, 1)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Book(1, "T", null, 1, 1)).isInstanceOf(IllegalArgumentException.class);
-      assertThat(new Book(1, "T", "a".repeat(64), 1, 1).topic()).hasSize(64);
-      assertThat(new Book(1, "T", "0a_b-c", 1, 1).topic()).isEqualTo("0a_b-c");
-    }
-
-    @Test
-    void aBookHasNoNegativeCostOrStock() {
-      assertThatThrownBy(() -> new Book(1, "T", "t", -1, 1)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Book(1, "T", "t", 1, -1)).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void aReservationRejectsMalformedFields() {
-      assertThatThrownBy(() -> new Reservation(0, "k", 1, 1, 1, Status.RESERVED, 0))
-          .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Reservation(1, null, 1, 1, 1, Status.RESERVED, 0))
-          .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Reservation(1, "k", 0, 1, 1, Status.RESERVED, 0))
-          .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Reservation(1, "k", 1, 0, 1, Status.RESERVED, 0))
-          .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Reservation(1, "k", 1, 1, -1, Status.RESERVED, 0))
-          .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new Reservation(1, "k", 1, 1, 1, null, 0))
-          .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void aSeedCopiesItsBookList() {
-      List<Book> books = new ArrayList<>(List.of(NETWORKS));
-      Seed seed = new Seed(books);
-      books.add(COOKING);
-      assertThat(seed.books()).containsExactly(NETWORKS);
-    }
-
-    @Test
-    void onlyOkIsOk() {
-      for (Outcome o : Outcome.values()) {
-        assertThat(new CatalogReply(o, "", null, null, false).ok()).isEqualTo(o == Outcome.OK);
-      }
-    }
-
-    @Test
-    void commandsRoundTripThroughJsonAsTheLogStoresThem() {
-      for (CatalogCommand c : List.of(seedCommand(), new Reserve("k", 1, 2, 3), new Update("u", 1, -2, 5L),
-          new Update(null, 1, 2, null))) {
-        assertThat(Json.read(Json.bytes(c), CatalogCommand.class)).isEqualTo(c);
-      }
     }
   }
 }

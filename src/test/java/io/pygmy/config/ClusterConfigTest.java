@@ -97,19 +97,25 @@ class ClusterConfigTest {
     }
 
     @Test
-    void theDefaultOrderLimitFitsTheHeapOfALocalNode() {
-      // What Runtime.maxMemory() reports for -Xmx256m with the serial collector (one survivor space less).
-      long localNodeHeap = (LocalCluster.Launcher.NODE_HEAP_MB - 9L) << 20;
-      assertThat(Settings.defaults().heapWarning(localNodeHeap)).isEmpty();
-      assertThat(Settings.defaults().heapNeededBytes()).isLessThan(localNodeHeap);
+    void theDefaultKeyRetentionIsADayAndShorterIsAllowedDownToASecond() {
+      assertThat(Settings.defaults().keyRetentionMillis()).isEqualTo(24L * 60 * 60 * 1000);
+      assertThat(Settings.defaults().with("keyRetentionMillis", 1000).keyRetentionMillis()).isEqualTo(1000);
+      assertThatThrownBy(() -> Settings.defaults().with("keyRetentionMillis", 999))
+          .hasMessageContaining("keyRetentionMillis");
     }
 
     @Test
-    void aHeapTooSmallForTheOrderLimitIsNamedWithWhatWouldFit() {
-      Settings s = Settings.defaults().with("maxReservations", 1_000_000);
-      assertThat(s.heapWarning(256L << 20)).hasValueSatisfying(w -> assertThat(w)
-          .contains("maxReservations=1,000,000", "this JVM has 256 MB", "about 419,430 orders", "-Xmx"));
-      assertThat(s.heapWarning(s.heapNeededBytes())).isEmpty();
+    void settingsOfEarlierReleasesInAConfigFileAreIgnoredSoTheirDataDirectoriesStillStart() throws IOException {
+      Path f = fileWithSettings("{\"maxReservations\": 250000, \"rememberedUpdateKeys\": 5, \"maxBooks\": 7}");
+      assertThat(ClusterConfig.load(f, Map.of(), Map.of()).settings().maxBooks()).isEqualTo(7);
+      failsNaming(() -> ClusterConfig.load(fileWithSettings("{\"maxReservationz\": 1}"), Map.of(), Map.of()),
+          "maxReservationz");
+    }
+
+    @Test
+    void theDefaultPageIsWithinTheMaximumPage() {
+      assertThatThrownBy(() -> Settings.defaults().with("defaultPageSize", 1001)).hasMessageContaining("defaultPageSize");
+      assertThatThrownBy(() -> Settings.defaults().with("maxPageSize", 1001)).hasMessageContaining("maxPageSize");
     }
   }
 

@@ -45,6 +45,54 @@ class ReadCacheTest {
     return ((Number) cache.stats().get(name)).longValue();
   }
 
+  // ------------------------------------------------------------------ pages of a group
+
+  /** A listing's pages are cached under their own keys and all go stale with their group (the topic). */
+  @Nested
+  class Groups {
+    ReadCache.Entry page(long version) {
+      return new ReadCache.Entry(("page@" + version).getBytes(), null, version, "topic:ds");
+    }
+
+    @Test
+    void invalidatingTheGroupMakesEveryPageOfItStale() {
+      renewAll();
+      fillNow("topic:ds|0|10", page(5));
+      fillNow("topic:ds|10|10", page(5));
+      fillNow("topic:gs|0|10", new ReadCache.Entry("gs".getBytes(), null, 5, "topic:gs"));
+      cache.invalidate(6, List.of("topic:ds"), false);
+      assertThat(cache.get("topic:ds|0|10")).isNull();
+      assertThat(cache.get("topic:ds|10|10")).isNull();
+      assertThat(cache.get("topic:gs|0|10")).isNotNull();
+    }
+
+    @Test
+    void aPageReadAfterTheInvalidationIsServed() {
+      renewAll();
+      cache.invalidate(6, List.of("topic:ds"), false);
+      ReadCache.Entry fresh = page(6);
+      fillNow("topic:ds|10|10", fresh);
+      assertThat(cache.get("topic:ds|10|10")).isSameAs(fresh);
+    }
+
+    @Test
+    void aLateFillOfAPageOlderThanItsGroupsInvalidationIsRefused() {
+      renewAll();
+      long ticket = cache.ticket();
+      cache.invalidate(6, List.of("topic:ds"), false);
+      cache.fill("topic:ds|10|10", ticket, page(5));
+      assertThat(cache.get("topic:ds|10|10")).isNull();
+    }
+
+    @Test
+    void aFlushOfEverythingMakesOlderPagesStaleToo() {
+      renewAll();
+      fillNow("topic:ds|10|10", page(5));
+      cache.invalidate(6, List.of(), true);
+      assertThat(cache.get("topic:ds|10|10")).isNull();
+    }
+  }
+
   // ------------------------------------------------------------------ the lease gate
 
   @Nested

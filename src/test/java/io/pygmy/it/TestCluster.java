@@ -46,13 +46,15 @@ final class TestCluster implements AutoCloseable {
   }
 
   static TestCluster start(String name, int frontends, Path booksFile, Settings settings) throws IOException {
+    return start(name, frontends, booksFile, settings, List.of());
+  }
+
+  /** A cluster whose nodes get {@code extraJvmFlags} after the defaults (a smaller heap, say). */
+  static TestCluster start(String name, int frontends, Path booksFile, Settings settings, List<String> extraJvmFlags)
+      throws IOException {
     Path dir = Files.createTempDirectory("pygmy-it-" + name + "-");
     ClusterConfig config = LocalCluster.localConfig(3, 3, frontends, settings);
-    String jar = System.getProperty("pygmy.jar");
-    LocalCluster.Launcher launcher = jar != null && Files.exists(Path.of(jar))
-        ? LocalCluster.Launcher.jar(LocalCluster.Launcher.currentJvm().java(), Path.of(jar))
-        : LocalCluster.Launcher.currentJvm();
-    LocalCluster local = new LocalCluster(config, dir, launcher).tieToThisProcess();
+    LocalCluster local = new LocalCluster(config, dir, launcher(extraJvmFlags)).tieToThisProcess();
     if (booksFile != null) {
       local.useBooks(booksFile);
     }
@@ -66,6 +68,22 @@ final class TestCluster implements AutoCloseable {
       throw e;
     }
     return cluster;
+  }
+
+  /** Helpers over a cluster started elsewhere (closing it closes that cluster). */
+  static TestCluster attach(LocalCluster local, Path dataDir) {
+    return new TestCluster(local, dataDir);
+  }
+
+  /** The packaged jar when the build made one (failsafe says where), else this JVM's classpath. */
+  static LocalCluster.Launcher launcher(List<String> extraJvmFlags) {
+    String jar = System.getProperty("pygmy.jar");
+    LocalCluster.Launcher base = jar != null && Files.exists(Path.of(jar))
+        ? LocalCluster.Launcher.jar(LocalCluster.Launcher.currentJvm().java(), Path.of(jar))
+        : LocalCluster.Launcher.currentJvm();
+    List<String> flags = new ArrayList<>(base.jvmFlags());
+    flags.addAll(extraJvmFlags);
+    return new LocalCluster.Launcher(base.java(), base.classpath(), flags);
   }
 
   static Settings settings() {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pygmy.catalog.Reservation;
 import io.pygmy.catalog.Reservation.Status;
 import io.pygmy.http.Json;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -20,12 +22,12 @@ class OrderLogTest {
     return new Reservation(seq, key, 2, 3, 20, Status.OUT_OF_STOCK, 2000 + seq);
   }
 
-  static OrderReply record(OrderLog log, Reservation r) {
+  static OrderReply record(StoredOrderLog log, Reservation r) {
     return log.apply(new OrderCommand.Record(r));
   }
 
-  static OrderLog logOf(Reservation... reservations) {
-    OrderLog log = new OrderLog(100);
+  static StoredOrderLog logOf(Reservation... reservations) {
+    StoredOrderLog log = new StoredOrderLog();
     for (Reservation r : reservations) {
       assertThat(record(log, r).outcome()).isEqualTo(OrderReply.Outcome.OK);
     }
@@ -38,7 +40,7 @@ class OrderLogTest {
   class Recording {
     @Test
     void aReservedReservationBecomesAConfirmedOrderMirroringIt() {
-      OrderLog log = new OrderLog(10);
+      StoredOrderLog log = new StoredOrderLog();
       OrderReply reply = record(log, new Reservation(7, "k", 3, 4, 25, Status.RESERVED, 555));
 
       Order expected = new Order(7, "k", 3, 4, Order.Status.CONFIRMED, 25, 100, 7, 555);
@@ -51,7 +53,7 @@ class OrderLogTest {
 
     @Test
     void anOutOfStockReservationBecomesARejectedOrder() {
-      OrderLog log = new OrderLog(10);
+      StoredOrderLog log = new StoredOrderLog();
       Order order = record(log, outOfStock(1, "k")).order();
       assertThat(order.status()).isEqualTo(Order.Status.REJECTED);
       assertThat(order.confirmed()).isFalse();
@@ -60,7 +62,7 @@ class OrderLogTest {
 
     @Test
     void anOrdersIdIsItsReservationsSeqWhateverTheRecordingOrder() {
-      OrderLog log = logOf(reserved(3, "c"), reserved(1, "a"), outOfStock(2, "b"));
+      StoredOrderLog log = logOf(reserved(3, "c"), reserved(1, "a"), outOfStock(2, "b"));
       assertThat(log.byId(1).orElseThrow().key()).isEqualTo("a");
       assertThat(log.byId(2).orElseThrow().key()).isEqualTo("b");
       assertThat(log.byId(3).orElseThrow().key()).isEqualTo("c");
@@ -69,7 +71,7 @@ class OrderLogTest {
 
     @Test
     void anOrderAboveAGapIsFoundByItsId() {
-      OrderLog log = logOf(reserved(5, "e"));
+      StoredOrderLog log = logOf(reserved(5, "e"));
       assertThat(log.byId(5).orElseThrow().key()).isEqualTo("e");
       assertThat(log.byId(1)).isEmpty();
       assertThat(log.count()).isEqualTo(1);
@@ -77,7 +79,7 @@ class OrderLogTest {
 
     @Test
     void idsOutsideTheLogFindNothing() {
-      OrderLog log = logOf(reserved(1, "a"));
+      StoredOrderLog log = logOf(reserved(1, "a"));
       assertThat(log.byId(0)).isEmpty();
       assertThat(log.byId(-1)).isEmpty();
       assertThat(log.byId(2)).isEmpty();
@@ -88,7 +90,7 @@ class OrderLogTest {
 
     @Test
     void recordingTheSameReservationAgainReturnsTheFirstOrder() {
-      OrderLog log = logOf(reserved(1, "a"));
+      StoredOrderLog log = logOf(reserved(1, "a"));
       Order first = log.byId(1).orElseThrow();
       String digest = log.digest();
 
@@ -101,31 +103,47 @@ class OrderLogTest {
 
     @Test
     void aReplayMatchesOnKeyAndSeqOnly() {
-      OrderLog log = logOf(reserved(1, "a"));
+      StoredOrderLog log = logOf(reserved(1, "a"));
       OrderReply replay = record(log, new Reservation(1, "a", 9, 9, 99, Status.OUT_OF_STOCK, 0));
       assertThat(replay.replayed()).isTrue();
       assertThat(replay.order()).isEqualTo(log.byId(1).orElseThrow());
     }
 
+    /** The catalog issues a new reservation for a key only once its window passed there: a new order. */
     @Test
-    void aKeyNamingADifferentCatalogSeqIsAConflict() {
-      OrderLog log = logOf(reserved(1, "a"));
-      Order first = log.byId(1).orElseThrow();
-      String digest = log.digest();
-
+    void aKeyOfANewerReservationIsANewOrderAndTheKeyNamesIt() {
+      StoredOrderLog log = logOf(reserved(1, "a"));
       OrderReply reply = record(log, reserved(2, "a"));
-
-      assertThat(reply.outcome()).isEqualTo(OrderReply.Outcome.CONFLICT);
-      assertThat(reply.order()).isEqualTo(first);
+      assertThat(reply.outcome()).isEqualTo(OrderReply.Outcome.OK);
       assertThat(reply.replayed()).isFalse();
-      assertThat(log.count()).isEqualTo(1);
-      assertThat(log.recorded(2)).isFalse();
-      assertThat(log.digest()).isEqualTo(digest);
+      assertThat(log.count()).isEqualTo(2);
+      assertThat(log.byKey("a").orElseThrow().id()).isEqualTo(2);
+      assertThat(log.byId(1)).isPresent();
+    }
+
+    @Test
+    void aKeyKeepsNamingItsNewestOrderWhenAnOlderOneIsRecordedLate() {
+      StoredOrderLog log = logOf(reserved(2, "a"));
+      assertThat(record(log, reserved(1, "a")).outcome()).isEqualTo(OrderReply.Outcome.OK);
+      assertThat(log.byKey("a").orElseThrow().id()).isEqualTo(2);
+      assertThat(log.reconciledThroughSeq()).isEqualTo(2);
+    }
+
+    @Test
+    void aKeyIsLiveWithinTheRetentionWindowOfTheLogClock() {
+      StoredOrderLog log = new StoredOrderLog(1000, new io.pygmy.storage.MemoryStore());
+      record(log, new Reservation(1, "a", 1, 1, 5, Status.RESERVED, 10_000));
+      assertThat(log.liveByKey("a")).isPresent();
+      record(log, new Reservation(2, "b", 1, 1, 5, Status.RESERVED, 10_999));
+      assertThat(log.liveByKey("a")).isPresent();
+      record(log, new Reservation(3, "c", 1, 1, 5, Status.RESERVED, 11_000));
+      assertThat(log.liveByKey("a")).isEmpty();
+      assertThat(log.byKey("a")).as("still readable by key").isPresent();
     }
 
     @Test
     void aSeqAlreadyRecordedUnderAnotherKeyIsAConflict() {
-      OrderLog log = logOf(reserved(2, "a"));
+      StoredOrderLog log = logOf(reserved(2, "a"));
       OrderReply reply = record(log, reserved(2, "b"));
       assertThat(reply.outcome()).isEqualTo(OrderReply.Outcome.CONFLICT);
       assertThat(reply.order()).isNull();
@@ -135,40 +153,28 @@ class OrderLogTest {
 
     @Test
     void aSeqBelowTheWatermarkUnderAnotherKeyIsAConflict() {
-      OrderLog log = logOf(reserved(1, "a"), reserved(2, "b"));
+      StoredOrderLog log = logOf(reserved(1, "a"), reserved(2, "b"));
       assertThat(log.reconciledThroughSeq()).isEqualTo(2);
       assertThat(record(log, reserved(1, "z")).outcome()).isEqualTo(OrderReply.Outcome.CONFLICT);
       assertThat(log.byKey("z")).isEmpty();
     }
 
+    /** Today an overflowing total would halt every replica on every replay: it is refused instead. */
     @Test
-    void newOrdersAreRefusedAtCapacity() {
-      OrderLog log = new OrderLog(2);
-      record(log, reserved(1, "a"));
-      record(log, outOfStock(2, "b"));
+    void aReservationWhoseTotalOverflowsIsRefusedAtApplyAndBeforeLogging() {
+      StoredOrderLog log = logOf(reserved(1, "a"));
       String digest = log.digest();
-
-      OrderReply third = record(log, reserved(3, "c"));
-
-      assertThat(third.outcome()).isEqualTo(OrderReply.Outcome.CAPACITY_EXHAUSTED);
-      assertThat(third.order()).isNull();
-      assertThat(log.count()).isEqualTo(2);
-      assertThat(log.recorded(3)).isFalse();
-      assertThat(log.reconciledThroughSeq()).isEqualTo(2);
+      Reservation huge = new Reservation(2, "h", 1, 3, Long.MAX_VALUE / 2, Status.RESERVED, 0);
+      assertThat(OrderLog.validate(new OrderCommand.Record(huge))).isPresent();
+      assertThat(record(log, huge).outcome()).isEqualTo(OrderReply.Outcome.INVALID);
+      OrderReply batch = log.apply(new OrderCommand.RecordAll(List.of(reserved(3, "c"), huge)));
+      assertThat(batch.outcome()).isEqualTo(OrderReply.Outcome.INVALID);
       assertThat(log.digest()).isEqualTo(digest);
     }
 
     @Test
-    void replaysStillAnswerAtCapacity() {
-      OrderLog log = new OrderLog(1);
-      record(log, reserved(1, "a"));
-      assertThat(record(log, reserved(1, "a")).replayed()).isTrue();
-    }
-
-    @Test
-    void aLogNeedsAPositiveCapacity() {
+    void aLogNeedsAPositiveRetention() {
       assertThatThrownBy(() -> new OrderLog(0)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new OrderLog(-1)).isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -178,20 +184,20 @@ class OrderLogTest {
   class Watermark {
     @Test
     void startsAtZeroWithNothingRecorded() {
-      OrderLog log = new OrderLog(10);
+      StoredOrderLog log = new StoredOrderLog();
       assertThat(log.reconciledThroughSeq()).isZero();
       assertThat(log.recorded(1)).isFalse();
     }
 
     @Test
     void advancesOverContiguousSeqs() {
-      OrderLog log = logOf(reserved(1, "a"), reserved(2, "b"));
+      StoredOrderLog log = logOf(reserved(1, "a"), reserved(2, "b"));
       assertThat(log.reconciledThroughSeq()).isEqualTo(2);
     }
 
     @Test
     void staysBelowAGap() {
-      OrderLog log = logOf(reserved(2, "b"), reserved(3, "c"));
+      StoredOrderLog log = logOf(reserved(2, "b"), reserved(3, "c"));
       assertThat(log.reconciledThroughSeq()).isZero();
       assertThat(log.recorded(1)).isFalse();
       assertThat(log.recorded(2)).isTrue();
@@ -201,13 +207,13 @@ class OrderLogTest {
 
     @Test
     void fillingTheGapAdvancesOverEverythingRecordedAboveIt() {
-      OrderLog log = logOf(reserved(2, "b"), reserved(3, "c"), reserved(1, "a"));
+      StoredOrderLog log = logOf(reserved(2, "b"), reserved(3, "c"), reserved(1, "a"));
       assertThat(log.reconciledThroughSeq()).isEqualTo(3);
     }
 
     @Test
     void advancesOnlyAsFarAsTheNextGap() {
-      OrderLog log = logOf(reserved(5, "e"), reserved(2, "b"), reserved(3, "c"), reserved(1, "a"));
+      StoredOrderLog log = logOf(reserved(5, "e"), reserved(2, "b"), reserved(3, "c"), reserved(1, "a"));
       assertThat(log.reconciledThroughSeq()).isEqualTo(3);
       record(log, reserved(4, "d"));
       assertThat(log.reconciledThroughSeq()).isEqualTo(5);
@@ -215,16 +221,16 @@ class OrderLogTest {
 
     @Test
     void replaysAndConflictsDoNotMoveIt() {
-      OrderLog log = logOf(reserved(2, "b"));
+      StoredOrderLog log = logOf(reserved(2, "b"));
       record(log, reserved(2, "b"));
-      record(log, reserved(1, "b"));
+      record(log, reserved(2, "z"));
       assertThat(log.reconciledThroughSeq()).isZero();
       assertThat(log.recorded(1)).isFalse();
     }
 
     @Test
     void everySeqUpToTheWatermarkIsRecorded() {
-      OrderLog log = logOf(reserved(4, "d"), reserved(1, "a"), reserved(3, "c"), reserved(2, "b"));
+      StoredOrderLog log = logOf(reserved(4, "d"), reserved(1, "a"), reserved(3, "c"), reserved(2, "b"));
       for (long seq = 1; seq <= log.reconciledThroughSeq(); seq++) {
         assertThat(log.recorded(seq)).as("seq %d", seq).isTrue();
       }
@@ -238,33 +244,33 @@ class OrderLogTest {
   class Queries {
     @Test
     void recentIsNewestFirst() {
-      OrderLog log = logOf(reserved(1, "a"), reserved(2, "b"), reserved(3, "c"));
+      StoredOrderLog log = logOf(reserved(1, "a"), reserved(2, "b"), reserved(3, "c"));
       assertThat(log.recent(2)).extracting(Order::key).containsExactly("c", "b");
     }
 
     @Test
     void recentIsByIdNotByRecordingOrder() {
-      OrderLog log = logOf(reserved(3, "c"), reserved(1, "a"), reserved(2, "b"));
+      StoredOrderLog log = logOf(reserved(3, "c"), reserved(1, "a"), reserved(2, "b"));
       assertThat(log.recent(3)).extracting(Order::key).containsExactly("c", "b", "a");
     }
 
     @Test
     void recentBeyondTheCountReturnsEverything() {
-      OrderLog log = logOf(reserved(1, "a"), reserved(2, "b"));
+      StoredOrderLog log = logOf(reserved(1, "a"), reserved(2, "b"));
       assertThat(log.recent(10)).extracting(Order::id).containsExactly(2L, 1L);
     }
 
     @Test
     void recentOfZeroOrOfAnEmptyLogIsEmpty() {
       assertThat(logOf(reserved(1, "a")).recent(0)).isEmpty();
-      assertThat(new OrderLog(10).recent(5)).isEmpty();
+      assertThat(new StoredOrderLog().recent(5)).isEmpty();
     }
 
     @Test
     void countsSplitIntoConfirmedAndRejected() {
-      OrderLog log = logOf(reserved(1, "a"), outOfStock(2, "b"), reserved(3, "c"));
+      StoredOrderLog log = logOf(reserved(1, "a"), outOfStock(2, "b"), reserved(3, "c"));
       record(log, reserved(1, "a")); // replay
-      record(log, reserved(4, "a")); // conflict
+      record(log, reserved(3, "z")); // conflict: seq 3 is recorded under another key
       assertThat(log.count()).isEqualTo(3);
       assertThat(log.confirmedCount()).isEqualTo(2);
       assertThat(log.rejectedCount()).isEqualTo(1);
@@ -272,30 +278,30 @@ class OrderLogTest {
 
     @Test
     void aByIdQueryAnswersTheOrderOrNothing() {
-      OrderLog log = logOf(reserved(1, "a"));
-      assertThat(OrderQuery.answer(log, new OrderQuery.ById(1), 4))
+      StoredOrderLog log = logOf(reserved(1, "a"));
+      assertThat(OrderQuery.answer(log.rules, log.state(), new OrderQuery.ById(1), 4))
           .isEqualTo(new OrderView(4, List.of(log.byId(1).orElseThrow()), null, null, null, null, null));
-      assertThat(OrderQuery.answer(log, new OrderQuery.ById(2), 4).orders()).isEmpty();
+      assertThat(OrderQuery.answer(log.rules, log.state(), new OrderQuery.ById(2), 4).orders()).isEmpty();
     }
 
     @Test
     void aByKeyQueryAnswersTheOrderOrNothing() {
-      OrderLog log = logOf(reserved(1, "a"));
-      assertThat(OrderQuery.answer(log, new OrderQuery.ByKey("a"), 4).orders()).containsExactly(log.byId(1).orElseThrow());
-      assertThat(OrderQuery.answer(log, new OrderQuery.ByKey("b"), 4).orders()).isEmpty();
+      StoredOrderLog log = logOf(reserved(1, "a"));
+      assertThat(OrderQuery.answer(log.rules, log.state(), new OrderQuery.ByKey("a"), 4).orders()).containsExactly(log.byId(1).orElseThrow());
+      assertThat(OrderQuery.answer(log.rules, log.state(), new OrderQuery.ByKey("b"), 4).orders()).isEmpty();
     }
 
     @Test
     void aRecentQueryAnswersNewestFirst() {
-      OrderLog log = logOf(reserved(1, "a"), reserved(2, "b"));
-      assertThat(OrderQuery.answer(log, new OrderQuery.Recent(1), 4).orders()).extracting(Order::key)
+      StoredOrderLog log = logOf(reserved(1, "a"), reserved(2, "b"));
+      assertThat(OrderQuery.answer(log.rules, log.state(), new OrderQuery.Recent(1), 4).orders()).extracting(Order::key)
           .containsExactly("b");
     }
 
     @Test
     void aSummaryAnswersCountsWatermarkAndDigest() {
-      OrderLog log = logOf(reserved(1, "a"), outOfStock(3, "c"));
-      assertThat(OrderQuery.answer(log, new OrderQuery.Summary(), 8))
+      StoredOrderLog log = logOf(reserved(1, "a"), outOfStock(3, "c"));
+      assertThat(OrderQuery.answer(log.rules, log.state(), new OrderQuery.Summary(), 8))
           .isEqualTo(new OrderView(8, null, 2L, 1L, 1L, 1L, log.digest()));
     }
   }
@@ -306,7 +312,7 @@ class OrderLogTest {
   class DigestAndSnapshots {
     @Test
     void isA128BitHexString() {
-      assertThat(new OrderLog(1).digest()).matches("[0-9a-f]{32}");
+      assertThat(new StoredOrderLog().digest()).matches("[0-9a-f]{32}");
     }
 
     @Test
@@ -316,15 +322,8 @@ class OrderLogTest {
     }
 
     @Test
-    void theCapacityIsNotPartOfTheState() {
-      OrderLog small = new OrderLog(5);
-      record(small, reserved(1, "a"));
-      assertThat(small.digest()).isEqualTo(logOf(reserved(1, "a")).digest());
-    }
-
-    @Test
     void recordingChangesIt() {
-      assertThat(logOf(reserved(1, "a")).digest()).isNotEqualTo(new OrderLog(1).digest());
+      assertThat(logOf(reserved(1, "a")).digest()).isNotEqualTo(new StoredOrderLog().digest());
     }
 
     @Test
@@ -342,8 +341,8 @@ class OrderLogTest {
 
     @Test
     void aDifferentPlacedAtChangesIt() {
-      OrderLog a = logOf(new Reservation(1, "a", 1, 1, 1, Status.RESERVED, 1));
-      OrderLog b = logOf(new Reservation(1, "a", 1, 1, 1, Status.RESERVED, 2));
+      StoredOrderLog a = logOf(new Reservation(1, "a", 1, 1, 1, Status.RESERVED, 1));
+      StoredOrderLog b = logOf(new Reservation(1, "a", 1, 1, 1, Status.RESERVED, 2));
       assertThat(a.digest()).isNotEqualTo(b.digest());
     }
 
@@ -354,81 +353,48 @@ class OrderLogTest {
 
     @Test
     void aDifferentStatusChangesIt() {
-      OrderLog a = logOf(new Reservation(1, "a", 1, 1, 1, Status.RESERVED, 1));
-      OrderLog b = logOf(new Reservation(1, "a", 1, 1, 1, Status.OUT_OF_STOCK, 1));
+      StoredOrderLog a = logOf(new Reservation(1, "a", 1, 1, 1, Status.RESERVED, 1));
+      StoredOrderLog b = logOf(new Reservation(1, "a", 1, 1, 1, Status.OUT_OF_STOCK, 1));
       assertThat(a.digest()).isNotEqualTo(b.digest());
     }
 
+    /** The upgrade: a JSON snapshot of the release that kept orders in heap, imported into the store. */
     @Test
-    void restoreGivesTheSameDigestCountsAndWatermark() {
-      OrderLog original = logOf(reserved(2, "b"), outOfStock(1, "a"), reserved(4, "d"));
-      OrderLog restored = OrderLog.restore(original.snapshot(), 100);
-
-      assertThat(restored.digest()).isEqualTo(original.digest());
-      assertThat(restored.count()).isEqualTo(3);
-      assertThat(restored.confirmedCount()).isEqualTo(2);
-      assertThat(restored.rejectedCount()).isEqualTo(1);
-      assertThat(restored.reconciledThroughSeq()).isEqualTo(2);
-      assertThat(restored.recorded(4)).isTrue();
-      assertThat(restored.recorded(3)).isFalse();
-      assertThat(restored.recent(10)).isEqualTo(original.recent(10));
-      assertThat(restored.byKey("d")).isEqualTo(original.byKey("d"));
+    void aLegacySnapshotImportsToTheStateRecordingGives() throws Exception {
+      StoredOrderLog recorded = logOf(reserved(2, "b"), outOfStock(1, "a"), reserved(4, "d"));
+      StoredOrderLog imported = new StoredOrderLog();
+      String json = "{\"orders\":" + Json.text(List.of(recorded.byId(1).orElseThrow(), recorded.byId(2).orElseThrow(),
+          recorded.byId(4).orElseThrow())) + "}";
+      LegacyOrderImport.run(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), imported.store,
+          imported.rules);
+      assertThat(imported.digest()).isEqualTo(recorded.digest());
+      assertThat(imported.reconciledThroughSeq()).isEqualTo(2);
+      assertThat(imported.byKey("d")).isEqualTo(recorded.byKey("d"));
+      assertThat(imported.verify()).isEmpty();
     }
 
     @Test
-    void aRestoredLogContinuesIdentically() {
-      OrderLog original = logOf(reserved(2, "b"), outOfStock(1, "a"), reserved(4, "d"));
-      OrderLog restored = OrderLog.restore(original.snapshot(), 100);
-      List<Reservation> more = List.of(reserved(2, "b"), reserved(5, "b"), reserved(4, "x"), reserved(3, "c"),
-          reserved(5, "e"), outOfStock(6, "f"));
-      for (Reservation r : more) {
-        assertThat(record(restored, r)).as("%s", r).isEqualTo(record(original, r));
-        assertThat(restored.digest()).isEqualTo(original.digest());
-      }
-      assertThat(restored.reconciledThroughSeq()).isEqualTo(6);
-    }
-
-    @Test
-    void theSnapshotSurvivesAJsonRoundTripAsTheStateMachineStoresIt() {
-      OrderLog original = logOf(reserved(2, "b"), outOfStock(1, "a"));
-      OrderLog.Snapshot snapshot = Json.read(Json.bytes(original.snapshot()), OrderLog.Snapshot.class);
-      assertThat(OrderLog.restore(snapshot, 100).digest()).isEqualTo(original.digest());
-    }
-
-    @Test
-    void restoreGivesOrdersOfOlderSnapshotsTheirReservationsSeq() {
+    void aLegacySnapshotGivesOrdersOfOlderNumberingsTheirReservationsSeq() throws Exception {
       // Older versions numbered orders in recording order: here reservation 2 was recorded first.
       Order first = new Order(1, "b", 1, 1, Order.Status.CONFIRMED, 1, 1, 2, 0);
       Order second = new Order(2, "a", 1, 1, Order.Status.CONFIRMED, 1, 1, 1, 0);
-      OrderLog restored = OrderLog.restore(new OrderLog.Snapshot(List.of(first, second)), 10);
-      assertThat(restored.byKey("b").orElseThrow().id()).isEqualTo(2);
-      assertThat(restored.byId(1).orElseThrow().key()).isEqualTo("a");
-      assertThat(restored.digest()).isEqualTo(logOf(new Reservation(2, "b", 1, 1, 1, Status.RESERVED, 0),
+      StoredOrderLog imported = new StoredOrderLog();
+      LegacyOrderImport.run(new ByteArrayInputStream(("{\"orders\":" + Json.text(List.of(first, second)) + "}")
+          .getBytes(StandardCharsets.UTF_8)), imported.store, imported.rules);
+      assertThat(imported.byKey("b").orElseThrow().id()).isEqualTo(2);
+      assertThat(imported.byId(1).orElseThrow().key()).isEqualTo("a");
+      assertThat(imported.digest()).isEqualTo(logOf(new Reservation(2, "b", 1, 1, 1, Status.RESERVED, 0),
           new Reservation(1, "a", 1, 1, 1, Status.RESERVED, 0)).digest());
     }
 
     @Test
-    void restoreRefusesADuplicateKey() {
-      Order one = new Order(1, "a", 1, 1, Order.Status.CONFIRMED, 1, 1, 1, 0);
-      Order two = new Order(2, "a", 1, 1, Order.Status.CONFIRMED, 1, 1, 2, 0);
-      assertThatThrownBy(() -> OrderLog.restore(new OrderLog.Snapshot(List.of(one, two)), 10))
-          .isInstanceOf(IllegalStateException.class);
-    }
-
-    @Test
-    void restoreRefusesADuplicateCatalogSeq() {
+    void aLegacySnapshotWithADuplicateCatalogSeqIsRefused() {
       Order one = new Order(1, "a", 1, 1, Order.Status.CONFIRMED, 1, 1, 1, 0);
       Order two = new Order(2, "b", 1, 1, Order.Status.CONFIRMED, 1, 1, 1, 0);
-      assertThatThrownBy(() -> OrderLog.restore(new OrderLog.Snapshot(List.of(one, two)), 10))
+      StoredOrderLog imported = new StoredOrderLog();
+      assertThatThrownBy(() -> LegacyOrderImport.run(new ByteArrayInputStream(("{\"orders\":" + Json.text(
+          List.of(one, two)) + "}").getBytes(StandardCharsets.UTF_8)), imported.store, imported.rules))
           .isInstanceOf(IllegalStateException.class);
-    }
-
-    @Test
-    void theSnapshotIsNotChangedByLaterRecords() {
-      OrderLog log = logOf(reserved(1, "a"));
-      OrderLog.Snapshot snapshot = log.snapshot();
-      record(log, reserved(2, "b"));
-      assertThat(snapshot.orders()).hasSize(1);
     }
   }
 
@@ -438,8 +404,8 @@ class OrderLogTest {
     void aBatchRecordsEachReservationExactlyAsIfItWereAlone() {
       List<Reservation> reservations = List.of(reserved(1, "a"), outOfStock(2, "b"), reserved(3, "c"),
           reserved(1, "a"));
-      OrderLog batched = new OrderLog(100);
-      OrderLog alone = new OrderLog(100);
+      StoredOrderLog batched = new StoredOrderLog();
+      StoredOrderLog alone = new StoredOrderLog();
 
       OrderReply reply = batched.apply(new OrderCommand.RecordAll(reservations));
 
@@ -452,18 +418,8 @@ class OrderLogTest {
     }
 
     @Test
-    void aBatchPastTheLimitRecordsUpToItAndRefusesTheRest() {
-      OrderLog log = new OrderLog(2);
-      OrderReply reply = log.apply(new OrderCommand.RecordAll(List.of(reserved(1, "a"), reserved(2, "b"),
-          reserved(3, "c"))));
-      assertThat(reply.each()).extracting(OrderReply::outcome).containsExactly(OrderReply.Outcome.OK,
-          OrderReply.Outcome.OK, OrderReply.Outcome.CAPACITY_EXHAUSTED);
-      assertThat(log.count()).isEqualTo(2);
-    }
-
-    @Test
     void anEmptyOrOversizedBatchIsInvalidAndChangesNothing() {
-      OrderLog log = new OrderLog(1000);
+      StoredOrderLog log = new StoredOrderLog();
       List<Reservation> tooMany = new java.util.ArrayList<>();
       for (int i = 1; i <= OrderCommand.RecordAll.MAX + 1; i++) {
         tooMany.add(reserved(i, "k" + i));
@@ -481,7 +437,7 @@ class OrderLogTest {
     void aBatchRoundTripsThroughJsonAsTheLogStoresIt() {
       OrderCommand c = new OrderCommand.RecordAll(List.of(reserved(1, "a"), outOfStock(2, "b")));
       assertThat(Json.read(Json.bytes(c), OrderCommand.class)).isEqualTo(c);
-      OrderReply reply = new OrderLog(10).apply(c);
+      OrderReply reply = new StoredOrderLog().apply(c);
       assertThat(Json.read(Json.bytes(reply), OrderReply.class)).isEqualTo(reply);
     }
   }

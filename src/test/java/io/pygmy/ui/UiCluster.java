@@ -1,7 +1,7 @@
 package io.pygmy.ui;
 
 import io.pygmy.catalog.Book;
-import io.pygmy.catalog.CatalogNode;
+import io.pygmy.catalog.BooksFile;
 import io.pygmy.cluster.LocalCluster;
 import io.pygmy.config.ClusterConfig;
 import io.pygmy.config.NodeAddress;
@@ -74,7 +74,7 @@ final class UiCluster {
   /** The seed's books, with plenty of stock except the scarce item. */
   private static Path books(Path dir) throws IOException {
     List<Book> books = new ArrayList<>();
-    for (Book b : CatalogNode.loadBooks(null)) {
+    for (Book b : BooksFile.check(null, 100).all()) {
       books.add(new Book(b.id(), b.title(), b.topic(), b.cost(), b.id() == SCARCE_ITEM ? SCARCE_STOCK : 1000));
     }
     Path file = dir.resolve("books.json");
