@@ -126,7 +126,8 @@ final class CatchUp {
         restarted.put(v.getKey(), new long[] {System.nanoTime(), goal});
       }
       event("restarted " + String.join(", ", victims.keySet()) + (wipe ? " (data wiped)" : ""));
-      Map<String, Double> caughtUp = abort ? Map.of() : awaitCaughtUp(restarted);
+      Map<String, Double> answered = new LinkedHashMap<>();
+      Map<String, Double> caughtUp = abort ? Map.of() : awaitCaughtUp(restarted, answered);
       synchronized (this) {
         for (Map.Entry<String, Service> v : victims.entrySet()) {
           long[] r = restarted.get(v.getKey());
@@ -134,9 +135,10 @@ final class CatchUp {
           String detail = abort ? "stopped before it was measured" : r[1] < 0 ? "no leader to catch up with"
               : secs == null ? "not caught up within " + timeout.toSeconds() + " s" : "applied index " + r[1];
           results.add(new SoakResult.CatchUp(v.getValue().id(), v.getKey(), wipe,
-              seconds(killedAt.get(v.getKey())), seconds(r[0]), r[1], secs, detail));
+              seconds(killedAt.get(v.getKey())), seconds(r[0]), r[1], answered.get(v.getKey()), secs, detail));
           progress.note(v.getKey() + ": " + (secs == null ? detail
-              : String.format(Locale.ROOT, "caught up %.1f s after its restart (%s)", secs, detail)));
+              : String.format(Locale.ROOT, "caught up %.1f s after its restart, answering after %.1f s (%s)", secs,
+                  answered.get(v.getKey()), detail)));
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -180,8 +182,11 @@ final class CatchUp {
     return -1;
   }
 
-  /** Seconds from each restart until the node's applied index reached its goal; absent if not in time. */
-  private Map<String, Double> awaitCaughtUp(Map<String, long[]> restarted) {
+  /**
+   * Seconds from each restart until the node's applied index reached its goal, absent if not in time;
+   * {@code answered} gets the seconds until it first answered at all.
+   */
+  private Map<String, Double> awaitCaughtUp(Map<String, long[]> restarted, Map<String, Double> answered) {
     Map<String, Double> out = new LinkedHashMap<>();
     long measured = restarted.values().stream().filter(v -> v[1] >= 0).count();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -190,10 +195,13 @@ final class CatchUp {
         if (out.containsKey(r.getKey()) || r.getValue()[1] < 0) {
           continue;
         }
-        long applied = NodeProbe.fetch(cluster.config().node(r.getKey())).map(NodeProbe.Status::appliedIndex)
-            .orElse(-1L);
-        if (applied >= r.getValue()[1]) {
-          out.put(r.getKey(), Math.round((System.nanoTime() - r.getValue()[0]) / 1e6) / 1000.0);
+        Optional<NodeProbe.Status> s = NodeProbe.fetch(cluster.config().node(r.getKey()));
+        double since = Math.round((System.nanoTime() - r.getValue()[0]) / 1e6) / 1000.0;
+        if (s.isPresent()) {
+          answered.putIfAbsent(r.getKey(), since);
+        }
+        if (s.map(NodeProbe.Status::appliedIndex).orElse(-1L) >= r.getValue()[1]) {
+          out.put(r.getKey(), since);
         }
       }
       pause(POLL);

@@ -45,9 +45,11 @@ public record SoakResult(
                     Double snapshotMaxMillis, List<NodeSample> nodes, List<String> events) {}
 
   /**
-   * One follower killed and restarted: the leader's commit index when it was started again, and how long
-   * it then took until the follower had applied that index (null: not within the timeout).
+   * One follower killed and restarted: the leader's commit index when it was started again, how long
+   * until the restarted process first answered {@code /status} (its JVM's start), and until it had
+   * applied that index (null: not within the timeout).
    */
   public record CatchUp(String service, String node, boolean wiped, double killedAtSeconds,
-                        double restartedAtSeconds, long goalIndex, Double caughtUpSeconds, String detail) {}
+                        double restartedAtSeconds, long goalIndex, Double answeredSeconds, Double caughtUpSeconds,
+                        String detail) {}
 }

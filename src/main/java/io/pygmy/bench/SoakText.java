@@ -42,12 +42,13 @@ final class SoakText {
     memory(out, "after the load", s.after());
     if (!s.catchUps().isEmpty()) {
       out.append("Catch-up of restarted followers (from the restart until the leader's commit index at the "
-          + "restart was applied)\n");
+          + "restart was applied; answering: until its JVM first answered /status)\n");
       TextReport.Table c = new TextReport.Table("service", "node", "wiped", "killed at s", "restarted at s",
-          "goal index", "caught up s", "");
+          "goal index", "answering s", "caught up s", "");
       for (SoakResult.CatchUp u : s.catchUps()) {
         c.row(u.service(), u.node(), u.wiped() ? "yes" : "no", num(u.killedAtSeconds()), num(u.restartedAtSeconds()),
-            u.goalIndex(), u.caughtUpSeconds() == null ? "-" : num(u.caughtUpSeconds()), u.detail());
+            u.goalIndex(), u.answeredSeconds() == null ? "-" : num(u.answeredSeconds()),
+            u.caughtUpSeconds() == null ? "-" : num(u.caughtUpSeconds()), u.detail());
       }
       out.append(c.render());
     }
@@ -55,6 +56,7 @@ final class SoakText {
       out.append("Failed buys by cause: ").append(causes(s.failuresByCause())).append("\nFirst failures:\n");
       s.firstFailures().forEach(f -> out.append("  ").append(f).append('\n'));
     }
+    s.notes().forEach(n -> out.append("note: ").append(n).append('\n'));
     return out.append('\n').toString();
   }
 

@@ -36,8 +36,9 @@ final class SoakFixtures {
     SoakResult.Memory idle = new SoakResult.Memory(0, 700 * MIB, rows.get(0).nodes());
     SoakResult.Memory after = new SoakResult.Memory(70, 900 * MIB, rows.get(rows.size() - 1).nodes());
     List<SoakResult.CatchUp> catchUps = List.of(
-        new SoakResult.CatchUp("catalog", "catalog-1", false, 25, 35, 12_345, catchUpSeconds, "applied index 12345"),
-        new SoakResult.CatchUp("order", "order-1", false, 25, 35.1, 6_789, 2.5, "applied index 6789"));
+        new SoakResult.CatchUp("catalog", "catalog-1", false, 25, 35, 12_345, 1.5, catchUpSeconds,
+            "applied index 12345"),
+        new SoakResult.CatchUp("order", "order-1", false, 25, 35.1, 6_789, 1.4, 2.5, "applied index 6789"));
     return new SoakResult(new SoakResult.Options(100_000, 64, 10, 50_000, 10, false, 5, 120, List.of(1, 2, 3)),
         false, 64, 100_000, 0, failed, failed == 0 ? Map.of() : Map.of("503 capacity_exhausted", failed),
         failed == 0 ? List.of() : List.of("at 12.0 s: 503 capacity_exhausted: {\"error\":{}}"), idle, after, rows,

@@ -63,9 +63,9 @@ class SoakReportTest {
   void aSoakWithoutRowsSaysSoInsteadOfDrawing() {
     SoakResult t = SoakFixtures.typical();
     SoakResult empty = new SoakResult(t.options(), true, 0, 0, 0, 0, t.failuresByCause(), List.of(), null, null,
-        List.of(), List.of(), List.of());
+        List.of(), List.of(), List.of("soak: interrupted; a partial report"));
     assertThat(SoakCharts.render(empty)).doesNotContain("<svg").contains("No interval");
-    assertThat(SoakText.render(empty)).contains("interrupted");
+    assertThat(SoakText.render(empty)).contains("(interrupted: partial)", "note: soak: interrupted; a partial report");
   }
 
   @Test

@@ -57,7 +57,7 @@ class SoakTargetsTest {
     SoakResult never = SoakFixtures.soak(List.of(1500.0, 1500.0), 0, null, null);
     assertThat(Targets.worstCatchUp(never)).isEqualTo(1e9);
     SoakResult stopped = new SoakResult(never.options(), true, 10, 10, 0, 0, Map.of(), List.of(), null, null,
-        never.rows(), List.of(new SoakResult.CatchUp("catalog", "catalog-1", false, 5, 6, -1, null, "stopped")),
+        never.rows(), List.of(new SoakResult.CatchUp("catalog", "catalog-1", false, 5, 6, -1, null, null, "stopped")),
         List.of());
     assertThat(Targets.worstCatchUp(stopped)).isNull();
     Map<String, BenchResult.TargetCheck> t = byName(stopped);
