@@ -49,9 +49,6 @@ public final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Mixin
-  SoakOptions soakOptions = new SoakOptions();
-
   private Interruption interruption;
 
   @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
@@ -118,6 +115,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "677", description = "Seed of the random choices.")
   long seed;
+
+  /** The soak's own options (-e soak), after the others in the help. */
+  @Mixin
+  SoakOptions soakOptions = new SoakOptions();
 
   @Override
   public Integer call() throws IOException {

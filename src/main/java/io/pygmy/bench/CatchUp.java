@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -60,13 +61,22 @@ final class CatchUp {
     abort = true;
   }
 
-  /** Waits for the measurement to end; bounded by the down time, the catch-up timeout and some margin. */
-  void await() {
+  /**
+   * Waits for the measurement to end, bounded by the down time, the catch-up timeout and some margin;
+   * when {@code stop} turns true meanwhile (Ctrl-C), aborts it and waits only for the restarts.
+   */
+  void await(BooleanSupplier stop) {
     if (thread == null) {
       return;
     }
+    long deadline = System.nanoTime() + down.plus(timeout).plus(LEADER_WAIT.multipliedBy(3)).toNanos();
     try {
-      thread.join(down.plus(timeout).plus(LEADER_WAIT.multipliedBy(3)));
+      while (thread.isAlive() && System.nanoTime() < deadline) {
+        if (stop.getAsBoolean()) {
+          abort();
+        }
+        thread.join(Duration.ofMillis(200));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

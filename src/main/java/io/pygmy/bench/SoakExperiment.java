@@ -30,6 +30,7 @@ final class SoakExperiment {
   private final Progress progress;
   private final BooleanSupplier stopRequested;
   private final List<String> notes = new ArrayList<>();
+  private Duration stallLimit = STALL_LIMIT;
 
   SoakExperiment(Store store, List<Store.Book> buyBooks, SoakOptions options, int clients, Progress progress,
                  BooleanSupplier stopRequested) {
@@ -39,6 +40,12 @@ final class SoakExperiment {
     this.clients = clients;
     this.progress = progress;
     this.stopRequested = stopRequested;
+  }
+
+  /** A shorter give-up time, for tests against a fake store. */
+  SoakExperiment stallLimit(Duration limit) {
+    this.stallLimit = limit;
+    return this;
   }
 
   SoakResult run() {
@@ -71,13 +78,18 @@ final class SoakExperiment {
       catchUp.abort();
     }
     load.awaitStopped();
+    if (catchUp != null && load.counts().confirmed() < restartAt) {
+      catchUp.abort(); // the load gave up before the restart point: nothing to kill
+      notes.add(String.format(Locale.ROOT, "soak: ended before %,d confirmed orders; no follower was restarted",
+          restartAt));
+    }
     double end = (System.nanoTime() - t0) / 1e9;
     if (end > series.lastEndSeconds()) {
       row(series, end, load, sampler, catchUp); // the last, partial interval
     }
     List<SoakResult.CatchUp> catchUps = List.of();
     if (catchUp != null) {
-      catchUp.await();
+      catchUp.await(stopRequested);
       catchUps = catchUp.results();
       notes.addAll(catchUp.notes());
       List<String> late = catchUp.drainEvents();
@@ -87,6 +99,7 @@ final class SoakExperiment {
     }
     SoakResult.Memory after = sampler == null ? null
         : memory(sampler, () -> Math.round((System.nanoTime() - t0) / 1e6) / 1000.0, "after the load");
+    interrupted |= stopRequested.getAsBoolean(); // Ctrl-C while the followers were still catching up
     if (interrupted) {
       notes.add("soak: interrupted; a partial report (memory after the load measured without a settle)");
     }
@@ -113,9 +126,9 @@ final class SoakExperiment {
       if (confirmed > lastConfirmed) {
         lastConfirmed = confirmed;
         lastProgressAt = now;
-      } else if (now - lastProgressAt > STALL_LIMIT.toNanos()) {
-        notes.add(String.format(Locale.ROOT, "soak: stopped after %,d confirmed orders: none confirmed for %d s",
-            confirmed, STALL_LIMIT.toSeconds()));
+      } else if (now - lastProgressAt > stallLimit.toNanos()) {
+        notes.add(String.format(Locale.ROOT, "soak: stopped after %,d confirmed orders: none confirmed for %s",
+            confirmed, io.pygmy.cli.DurationText.format(stallLimit)));
         progress.note(notes.get(notes.size() - 1));
         return false;
       }
