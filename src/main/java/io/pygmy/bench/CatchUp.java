@@ -109,8 +109,11 @@ final class CatchUp {
       }
       Map<String, Service> victims = new LinkedHashMap<>();
       for (Service s : List.of(Service.CATALOG, Service.ORDER)) {
-        follower(s).ifPresentOrElse(n -> victims.put(n, s),
-            () -> note("no " + s.id() + " follower with a leader within " + LEADER_WAIT.toSeconds() + " s; not killed"));
+        follower(s).ifPresentOrElse(n -> victims.put(n, s), () -> note("no " + s.id()
+            + " follower with a leader within " + LEADER_WAIT.toSeconds() + " s; none killed"));
+      }
+      if (victims.isEmpty()) {
+        return;
       }
       Map<String, Long> killedAt = new LinkedHashMap<>();
       for (String name : victims.keySet()) {
