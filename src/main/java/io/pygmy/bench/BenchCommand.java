@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,10 +34,13 @@ import picocli.CommandLine.Spec;
 /** {@code pygmy bench}: measures a running store, or a fresh local cluster it starts (issue 4). */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Measure the store: per-tier latency with and without the cache, the cost of cache "
-        + "invalidation, throughput and latency under concurrency, and leader failover.",
-        "Writes a table to the terminal, DIR/bench.json and DIR/report.html."})
+        + "invalidation, throughput and latency under concurrency, and leader failover; on request (-e soak) "
+        + "millions of buys with memory, disk and follower catch-up watched.",
+        "Writes a table to the terminal, DIR/bench.json and DIR/report.html (and DIR/soak.csv, DIR/soak.json)."})
 public final class BenchCommand implements Callable<Integer> {
   static final List<String> EXPERIMENTS = List.of("tiers", "invalidation", "scale", "failover");
+  /** Run only when named: a soak takes as long as its millions of orders do. */
+  static final List<String> OPT_IN = List.of("soak");
   /** Default stock of the item --start adds for the oversell check. */
   static final int SCARCE_STOCK = 1000;
   /** Stock --start gives every other book, so no buy phase runs out. */
@@ -44,6 +48,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  private Interruption interruption;
 
   @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
       description = "Frontend of a running store (default: ${DEFAULT-VALUE}). Ignored with --start.")
@@ -58,8 +64,8 @@ public final class BenchCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = {"-e", "--experiments"}, paramLabel = "NAME", split = ",",
-      description = "Which to run, comma-separated: tiers, invalidation, scale, failover "
-          + "(default: all; failover only with --start or --data).")
+      description = "Which to run, comma-separated: tiers, invalidation, scale, failover, soak "
+          + "(default: all but soak; failover only with --start or --data; soak runs last).")
   List<String> experiments;
 
   @Option(names = {"-n", "--requests"}, paramLabel = "N", defaultValue = "1000",
@@ -75,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
   Duration pointDuration;
 
   @Option(names = "--clients", paramLabel = "N", split = ",", defaultValue = "1,4,16,64",
-      description = "Concurrent clients of the scale sweep (default: ${DEFAULT-VALUE}).")
+      description = "Concurrent clients of the scale sweep; the soak uses the largest (default: ${DEFAULT-VALUE}).")
   List<Integer> clients;
 
   @Option(names = "--workloads", paramLabel = "NAME", split = ",", defaultValue = "lookup,search,buy,mix",
@@ -110,6 +116,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "677", description = "Seed of the random choices.")
   long seed;
 
+  /** The soak's own options (-e soak), after the others in the help. */
+  @Mixin
+  SoakOptions soakOptions = new SoakOptions();
+
   @Override
   public Integer call() throws IOException {
     try {
@@ -132,14 +142,20 @@ public final class BenchCommand implements Callable<Integer> {
     BenchResult.Machine machine = MachineInfo.current();
     List<String> notes = new ArrayList<>();
     notes.add("figures from a single run on this machine; the load average at start is in machine");
-    try (Store store = openStore(progress)) {
+    // Closed after the store: a Ctrl-C during the soak holds the exit until the cluster is stopped too.
+    try (Interruption stop = new Interruption(); Store store = openStore(progress)) {
+      interruption = stop;
       // Interrupted mid-run (Ctrl-C), the finally blocks that switch cache and invalidation back on do not run.
       Thread restore = new Thread(store::restoreSwitches, "bench-restore-switches");
       Runtime.getRuntime().addShutdownHook(restore);
       try {
         return measure(store, warm, chosen, progress, outDir, startedAt, machine, notes);
       } finally {
-        Runtime.getRuntime().removeShutdownHook(restore);
+        try {
+          Runtime.getRuntime().removeShutdownHook(restore);
+        } catch (IllegalStateException e) {
+          // Shutting down (Ctrl-C): the hook runs anyway.
+        }
       }
     }
   }
@@ -170,8 +186,21 @@ public final class BenchCommand implements Callable<Integer> {
         notes.add("failover: skipped, it needs a cluster the bench controls (--start, or --data DIR of `pygmy up`)");
       }
     }
+    SoakResult soak = null;
+    if (chosen.contains("soak") && !interruption.requested()) {
+      interruption.hold();
+      int soakClients = clients.stream().mapToInt(Integer::intValue).max().orElseThrow();
+      soak = new SoakExperiment(store, buyBooks, soakOptions, soakClients, progress, interruption::requested).run();
+    }
+    List<BenchResult.TargetCheck> targets = new ArrayList<>();
+    if (chosen.stream().anyMatch(EXPERIMENTS::contains)) {
+      targets.addAll(Targets.evaluate(tiers, scale, failover));
+    }
+    if (soak != null) {
+      targets.addAll(Targets.soak(soak));
+    }
     BenchResult result = new BenchResult(options(warm, chosen), machine, startedAt, Instant.now().toString(),
-        warmed, tiers, inval, scale, failover, Targets.evaluate(tiers, scale, failover), notes);
+        warmed, tiers, inval, scale, failover, soak, targets, notes);
     PrintWriter o = spec.commandLine().getOut();
     o.println();
     o.print(TextReport.render(result));
@@ -184,7 +213,9 @@ public final class BenchCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("pygmy bench: could not write the results to " + outDir + ": " + e);
       return 1;
     }
-    o.println("wrote " + outDir.resolve(ReportWriter.JSON_FILE) + " and " + outDir.resolve(ReportWriter.HTML_FILE));
+    o.println("wrote " + outDir.resolve(ReportWriter.JSON_FILE) + " and " + outDir.resolve(ReportWriter.HTML_FILE)
+        + (soak == null ? "" : " (the soak's rows in " + ReportWriter.SOAK_CSV_FILE + " and "
+            + ReportWriter.SOAK_JSON_FILE + ")"));
     if (start && keepData) {
       o.println("the cluster's data and node logs are kept in " + store.cluster().map(LocalCluster::dataDir).orElseThrow());
     }
@@ -199,9 +230,13 @@ public final class BenchCommand implements Callable<Integer> {
   private void validate() {
     if (experiments != null) {
       for (String e : experiments) {
-        if (!EXPERIMENTS.contains(e)) {
-          throw new IllegalArgumentException("unknown experiment '" + e + "' (" + String.join(", ", EXPERIMENTS) + ")");
+        if (!EXPERIMENTS.contains(e) && !OPT_IN.contains(e)) {
+          throw new IllegalArgumentException("unknown experiment '" + e + "' (" + String.join(", ", EXPERIMENTS)
+              + ", " + String.join(", ", OPT_IN) + ")");
         }
+      }
+      if (experiments.contains("soak")) {
+        soakOptions.validate();
       }
     }
     if (requests < 1 || requests > 10_000_000) {

@@ -18,6 +18,7 @@ public record BenchResult(
     Invalidation invalidation,
     Scale scale,
     Failover failover,
+    SoakResult soak,
     List<TargetCheck> targets,
     List<String> notes) {
 

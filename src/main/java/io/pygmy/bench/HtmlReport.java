@@ -11,9 +11,9 @@ import java.util.Map;
  * chart per experiment, the target checks, and the full terminal summary.
  */
 final class HtmlReport {
-  private static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1",
+  static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1",
       "#edc948", "#9c755f"};
-  private static final int WIDTH = 760;
+  static final int WIDTH = 760;
 
   private HtmlReport() {}
 
@@ -48,8 +48,13 @@ final class HtmlReport {
     if (r.failover() != null) {
       h.append("<h2>Failover</h2>\n").append(timeline(r.failover()));
     }
+    if (r.soak() != null) {
+      h.append("<h2>Soak</h2>\n").append(SoakCharts.render(r.soak()));
+    }
     h.append("<h2>All figures</h2>\n<pre>").append(esc(TextReport.render(r))).append("</pre>\n");
-    h.append("<p>Every figure is also in <code>bench.json</code>.</p></body></html>\n");
+    h.append("<p>Every figure is also in <code>bench.json</code>")
+        .append(r.soak() == null ? "" : "; the soak's rows in <code>soak.csv</code> and <code>soak.json</code>")
+        .append(".</p></body></html>\n");
     return h.toString();
   }
 
@@ -184,13 +189,13 @@ final class HtmlReport {
         + svg(top + plotH + 30, text(8, 18, "Worst latency per 100 ms (ms)", "start", 14) + latency + axis);
   }
 
-  private static String marker(int left, int top, int plotW, int plotH, long atMillis, long endMillis, String label) {
+  static String marker(int left, int top, int plotW, int plotH, long atMillis, long endMillis, String label) {
     double x = left + (double) atMillis / endMillis * plotW;
     return String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\" "
         + "stroke-dasharray=\"4 3\"/>", x, top - 4, x, top + plotH) + text((int) x + 3, top + 8, label, "start", 10);
   }
 
-  private static String axes(int left, int top, int plotW, int plotH, double max) {
+  static String axes(int left, int top, int plotW, int plotH, double max) {
     return String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
             + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>", left, top, left, top + plotH, left,
         top + plotH, left + plotW, top + plotH)
@@ -202,7 +207,7 @@ final class HtmlReport {
     return n == 1 ? left + plotW / 2 : left + 20 + i * (plotW - 40) / (n - 1);
   }
 
-  private static String legend(List<String> series, int x, int y) {
+  static String legend(List<String> series, int x, int y) {
     StringBuilder s = new StringBuilder();
     int cx = x;
     for (int i = 0; i < series.size(); i++) {
@@ -212,7 +217,7 @@ final class HtmlReport {
     return s.toString();
   }
 
-  private static String rect(double x, double y, double w, double h, String color) {
+  static String rect(double x, double y, double w, double h, String color) {
     if (h <= 0 || w <= 0) {
       return "";
     }
@@ -220,12 +225,12 @@ final class HtmlReport {
         x, y, w, h, color);
   }
 
-  private static String text(int x, int y, String s, String anchor, int size) {
+  static String text(int x, int y, String s, String anchor, int size) {
     return "<text x=\"" + x + "\" y=\"" + y + "\" text-anchor=\"" + anchor + "\" font-size=\"" + size + "\">"
         + esc(s) + "</text>";
   }
 
-  private static String svg(int height, String body) {
+  static String svg(int height, String body) {
     return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + WIDTH + "\" height=\"" + height
         + "\" viewBox=\"0 0 " + WIDTH + " " + height + "\">" + body + "</svg>\n";
   }

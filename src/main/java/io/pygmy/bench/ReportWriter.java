@@ -7,10 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Writes a run's {@code bench.json} and {@code report.html} into the output directory. */
+/**
+ * Writes a run's {@code bench.json} and {@code report.html} into the output directory, and with a soak
+ * its rows apart: {@code soak.csv} and {@code soak.json}.
+ */
 final class ReportWriter {
   static final String JSON_FILE = "bench.json";
   static final String HTML_FILE = "report.html";
+  static final String SOAK_CSV_FILE = "soak.csv";
+  static final String SOAK_JSON_FILE = "soak.json";
 
   private ReportWriter() {}
 
@@ -22,10 +27,15 @@ final class ReportWriter {
     return Json.MAPPER.readValue(file.toFile(), BenchResult.class);
   }
 
-  /** Writes both files (each to a temporary name first, so a reader never sees half a file). */
+  /** Writes the files (each to a temporary name first, so a reader never sees half a file). */
   static void write(BenchResult result, Path dir) throws IOException {
     Files.createDirectories(dir);
     writeAtomically(dir.resolve(JSON_FILE), json(result));
+    if (result.soak() != null) {
+      writeAtomically(dir.resolve(SOAK_CSV_FILE), SoakCsv.render(result.soak()));
+      writeAtomically(dir.resolve(SOAK_JSON_FILE),
+          Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result.soak()) + "\n");
+    }
     writeAtomically(dir.resolve(HTML_FILE), HtmlReport.render(result));
   }
 

@@ -45,6 +45,63 @@ final class Targets {
     return out;
   }
 
+  /** Whole-cluster resident memory wanted before the soak's load and after it. */
+  static final double SOAK_IDLE_RSS_MIB = 1024;
+  static final double SOAK_AFTER_RSS_MIB = 1.2 * 1024;
+  /** Rate of the last full interval against the first: the store must not slow down as it fills. */
+  static final double SOAK_RATE_KEPT_PERCENT = 90;
+  static final double SOAK_CATCH_UP_SECONDS = 20;
+  static final double SOAK_APPLY_STALL_MILLIS = 20;
+
+  /** The soak's targets: it keeps selling, as fast, in bounded memory, and a restarted replica catches up. */
+  static List<BenchResult.TargetCheck> soak(SoakResult s) {
+    List<BenchResult.TargetCheck> out = new ArrayList<>();
+    out.add(new BenchResult.TargetCheck("soak: failed buys", "= 0", (double) s.failed(), "buys", s.failed() == 0,
+        "soak, every buy (" + s.confirmed() + " confirmed)"));
+    out.add(atLeast("soak: buys/s of the last full interval vs the first", SOAK_RATE_KEPT_PERCENT, rateKept(s), "%",
+        "soak rows of a whole interval"));
+    out.add(atMost("soak: cluster RSS idle", SOAK_IDLE_RSS_MIB, mib(s.idle()), "MiB", "soak, before the load"));
+    out.add(atMost("soak: cluster RSS after the soak", SOAK_AFTER_RSS_MIB, mib(s.after()), "MiB",
+        "soak, after the load"));
+    out.add(atMost("soak: follower catch-up (worst)", SOAK_CATCH_UP_SECONDS, worstCatchUp(s), "s",
+        "soak, restart to the leader's commit index" + (s.options().wipe() ? " (wiped)" : "")));
+    Double stall = s.rows().stream().map(SoakResult.Row::applyStallMaxMillis).reduce(null, NodeProbe::max);
+    out.add(atMost("soak: apply stall (max)", SOAK_APPLY_STALL_MILLIS, stall, "ms",
+        stall == null ? "not reported by the nodes" : "soak, nodes' " + NodeProbe.APPLY_STALL_FIELD));
+    return out;
+  }
+
+  /** Percent of the first whole interval's rate kept in the last whole one; null without a whole interval. */
+  static Double rateKept(SoakResult s) {
+    List<SoakResult.Row> full = s.rows().stream()
+        .filter(r -> r.seconds() >= s.options().intervalSeconds() * 0.99).toList();
+    if (full.isEmpty() || full.get(0).buysPerSecond() <= 0) {
+      return null;
+    }
+    double first = full.get(0).buysPerSecond();
+    return Math.round(full.get(full.size() - 1).buysPerSecond() / first * 1000) / 10.0;
+  }
+
+  /**
+   * The slowest follower's catch-up; one that never caught up counts as 1e9 s (JSON has no infinity). Null
+   * when none was measured (no restart, or the soak was stopped first).
+   */
+  static Double worstCatchUp(SoakResult s) {
+    Double worst = null;
+    for (SoakResult.CatchUp c : s.catchUps()) {
+      if (c.caughtUpSeconds() != null) {
+        worst = NodeProbe.max(worst, c.caughtUpSeconds());
+      } else if (!s.interrupted() && c.goalIndex() >= 0) {
+        worst = 1e9;
+      }
+    }
+    return worst;
+  }
+
+  private static Double mib(SoakResult.Memory m) {
+    return m == null || m.totalRssBytes() == null ? null : Math.round(m.totalRssBytes() / 1048576.0 * 10) / 10.0;
+  }
+
   private static Optional<BenchResult.ScalePoint> point(BenchResult.Scale scale, String workload,
                                                         Predicate<Integer> clients) {
     if (scale == null) {

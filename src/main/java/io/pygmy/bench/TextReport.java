@@ -63,6 +63,9 @@ final class TextReport {
       out.append(t.render()).append(String.format(Locale.ROOT, "%,d ok, %,d errors during the experiment%n%n",
           r.failover().ok(), r.failover().errors()));
     }
+    if (r.soak() != null) {
+      out.append(SoakText.render(r.soak()));
+    }
     if (r.targets() != null && !r.targets().isEmpty()) {
       out.append("Targets (reported, not asserted)\n");
       Table t = new Table("target", "wanted", "measured", "", "from");

@@ -59,7 +59,7 @@ class ReportWriterTest {
             List.of(1, 64), List.of("lookup", "buy"), 1000, 10, 677),
         new BenchResult.Machine(2, "Temurin 25", "OpenJDK 64-Bit", "Linux", "abc123", "1.00 2.00 3.00", 1 << 30),
         "2026-01-01T00:00:00Z", "2026-01-01T00:05:00Z", new BenchResult.Warmup(90, 1000, 0), tiers, inval, scale,
-        failover, Targets.evaluate(tiers, scale, failover), List.of("a <note> & \"quotes\""));
+        failover, null, Targets.evaluate(tiers, scale, failover), List.of("a <note> & \"quotes\""));
   }
 
   @Test
