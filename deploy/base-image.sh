@@ -84,6 +84,8 @@ read -r -d '' ASSEMBLE <<'SCRIPT' || true
   mkdir -p "$root/opt"
   "$jdk/bin/jlink" --add-modules "$MODULES" --output "$root/opt/java" \
     --strip-java-debug-attributes --no-man-pages --no-header-files --compress=zip-6 --generate-cds-archive
+  # The CDS archive for uncompressed oops serves only heaps of 32 GB and more: not a node's.
+  rm -f "$root/opt/java/lib/server/classes_nocoops.jsa"
   # Debian links the JDK trust store to /etc/ssl; the image carries it as a plain file.
   rm -f "$root/opt/java/lib/security/cacerts"
   cp -L "$jdk/lib/security/cacerts" "$root/opt/java/lib/security/cacerts"
