@@ -84,11 +84,11 @@ class ComposeIT {
     Files.createDirectories(LOG.getParent());
     Files.writeString(LOG, "");
     Run info = tryRun(Duration.ofSeconds(30), Map.of(), "docker", "info", "--format", "{{.ServerVersion}}");
-    Assumptions.assumeTrue(info.exit() == 0,
+    skipUnless(info.exit() == 0,
         "ComposeIT skipped: no Docker engine answers (`docker info`: " + info.output().strip() + ")");
     compose = pickCompose();
-    Assumptions.assumeTrue(compose != null, "ComposeIT skipped: neither `docker compose` nor `docker-compose` runs");
-    Assumptions.assumeTrue(Files.isRegularFile(ROOT.resolve("target/pygmy.jar")),
+    skipUnless(compose != null, "ComposeIT skipped: neither `docker compose` nor `docker-compose` runs");
+    skipUnless(Files.isRegularFile(ROOT.resolve("target/pygmy.jar")),
         "ComposeIT skipped: no target/pygmy.jar to put in the image (run ./pygmy build)");
     project = "pygmyit" + ProcessHandle.current().pid();
     byte[] random = new byte[24];
@@ -101,6 +101,14 @@ class ComposeIT {
         info.output().strip(), String.join(" ", compose), project, port);
     // Whatever happens to this JVM, the project's containers and volumes go with it.
     Runtime.getRuntime().addShutdownHook(new Thread(ComposeIT::removeProject, "compose-it-down"));
+  }
+
+  /** An aborted assumption in @BeforeAll shows in failsafe's summary only as "Tests run: 0": say why. */
+  private static void skipUnless(boolean condition, String why) {
+    if (!condition) {
+      System.out.println(why);
+      Assumptions.abort(why);
+    }
   }
 
   @AfterAll
