@@ -10,6 +10,8 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.leader.FollowerInfo;
 import org.apache.ratis.server.leader.LeaderState;
 import org.apache.ratis.server.leader.LogAppender;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.raftlog.RaftLogIOException;
 
 /**
@@ -80,6 +82,22 @@ public final class CommitCappedGrpc implements RpcType {
   static final class Appender extends GrpcLogAppender {
     Appender(RaftServer.Division server, LeaderState state, FollowerInfo follower) {
       super(server, state, follower);
+    }
+
+    /**
+     * The entry before {@code nextIndex}: from the log or the latest snapshot as Ratis finds it, else from
+     * the store's record of where each term began ({@link TermStarts}), so a follower standing exactly at
+     * the leader's purged log start is sent entries instead of being asked for ever to install a snapshot
+     * it already has.
+     */
+    @Override
+    public TermIndex getPrevious(long nextIndex) {
+      TermIndex previous = super.getPrevious(nextIndex);
+      if (previous == null && nextIndex > RaftLog.LEAST_VALID_LOG_INDEX
+          && getServer().getStateMachine() instanceof StoreStateMachine store) {
+        return store.appliedTermIndex(nextIndex - 1);
+      }
+      return previous;
     }
 
     @Override

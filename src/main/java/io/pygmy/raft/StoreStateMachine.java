@@ -59,6 +59,7 @@ public abstract class StoreStateMachine extends BaseStateMachine {
   private final CheckpointSource checkpointSource;
   private final SimpleStateMachineStorage legacyStorage = new SimpleStateMachineStorage();
   private final SnapshotTimes snapshotTimes = new SnapshotTimes();
+  private final TermStarts termStarts = new TermStarts();
   private final long snapshotEveryLogBytes;
   private long bytesSinceSnapshot;
   private volatile boolean snapshotAsked;
@@ -149,6 +150,7 @@ public abstract class StoreStateMachine extends BaseStateMachine {
     new LegacyUpgrade(legacyStorage, smDir).runIfNeeded(store, this::importLegacySnapshot,
         ti -> commitApplied(store, ti));
     TermIndex applied = appliedIn(store.latest());
+    termStarts.load(store.latest(), applied);
     if (applied != null) {
       setLastAppliedTermIndex(applied);
       snapshot = applied;
@@ -246,6 +248,7 @@ public abstract class StoreStateMachine extends BaseStateMachine {
     try {
       putApplied(batch, termIndex);
       kv.commit(batch);
+      termStarts.committed(termIndex);
     } catch (RuntimeException e) {
       throw halt(termIndex, e);
     }
@@ -264,6 +267,7 @@ public abstract class StoreStateMachine extends BaseStateMachine {
     TermIndex ti = TermIndex.valueOf(term, index);
     try {
       commitApplied(store, ti);
+      termStarts.committed(ti);
     } catch (RuntimeException e) {
       throw halt(ti, e);
     }
@@ -415,6 +419,7 @@ public abstract class StoreStateMachine extends BaseStateMachine {
       if (replaced.isPresent()) {
         store = replaced.get();
         TermIndex applied = appliedIn(store.latest());
+        termStarts.load(store.latest(), applied);
         setLastAppliedTermIndex(applied);
         snapshot = applied;
         stateReplaced();
@@ -453,11 +458,17 @@ public abstract class StoreStateMachine extends BaseStateMachine {
     return TermIndex.valueOf(r.varlong(), r.varlong());
   }
 
-  static void putApplied(StagedWrites batch, TermIndex ti) {
+  private void putApplied(StagedWrites batch, TermIndex ti) {
     batch.put(APPLIED_KEY, Values.writer().varlong(ti.getTerm()).varlong(ti.getIndex()).build());
+    termStarts.applied(batch, ti);
   }
 
-  private static void commitApplied(KeyValueStore kv, TermIndex ti) {
+  /** The term of an applied entry, also of one purged from the log (null when unknown): for the leader. */
+  public TermIndex appliedTermIndex(long index) {
+    return termStarts.at(index);
+  }
+
+  private void commitApplied(KeyValueStore kv, TermIndex ti) {
     StagedWrites batch = kv.stage();
     putApplied(batch, ti);
     kv.commit(batch);
