@@ -146,7 +146,7 @@ class StoreClientTest {
 
   @Test
   void otherConflictsOfABuyAreErrors() {
-    answer(409, "{\"error\":{\"code\":\"idempotency_key_reused\",\"message\":\"key k-1 was used for 2 of item 3\"}}");
+    answer(422, "{\"error\":{\"code\":\"idempotency_key_reused\",\"message\":\"key k-1 was used for 2 of item 3\"}}");
     assertThatThrownBy(() -> client.buy(3, 1, "k-1"))
         .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo("idempotency_key_reused"));
   }

@@ -107,7 +107,7 @@ class StoreFlowsIT {
     assertThat(c.stockViaFrontend(0, 5)).isEqualTo(before - 2);
 
     TestCluster.Reply reused = c.post(c.frontend() + "/api/orders", "{\"item\":5,\"quantity\":1}", "Idempotency-Key", key);
-    assertThat(reused.status()).isEqualTo(409);
+    assertThat(reused.status()).isEqualTo(422);
     assertThat(reused.json().path("error").path("code").asText()).isEqualTo("idempotency_key_reused");
   }
 

@@ -117,7 +117,7 @@ class StorefrontIT {
         .isNotEmpty().allSatisfy(e -> assertThat(e.getText().toLowerCase()).contains("graduate"));
 
     browser.driver.get(cluster.frontend() + "/#/search/no-such-title-anywhere");
-    assertThat(find("#empty").getText()).contains("No title contains");
+    assertThat(find("#empty").getText()).contains("No title has the words");
     browser.driver.get(cluster.frontend() + "/#/order/999999");
     assertThat(find("#empty").getText()).contains("There is no order #999999");
   }
